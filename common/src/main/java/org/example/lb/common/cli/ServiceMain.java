@@ -1,0 +1,50 @@
+package org.example.lb.common.cli;
+
+import org.example.lb.common.config.ConfigException;
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli command with the project's exit-code contract: 0 success, 1 runtime failure,
+ * 2 user error (bad arguments or config), each reported as one line on stderr, never a stack trace.
+ */
+public final class ServiceMain {
+  /** Exit code for a user's mistake in arguments or configuration. */
+  public static final int USAGE = 2;
+
+  private ServiceMain() {}
+
+  public static int execute(Object command, String... args) {
+    CommandLine cl = new CommandLine(command);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("error: " + ex.getMessage() + " (see --help)");
+      return USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      Throwable t = ex;
+      while (t != null && !(t instanceof ConfigException) && !(t instanceof UserError)) {
+        t = t.getCause();
+      }
+      if (t != null) {
+        commandLine.getErr().println("error: " + t.getMessage());
+        return USAGE;
+      }
+      throw ex;
+    });
+    return cl.execute(args);
+  }
+
+  /** Runs and exits with the command's code. */
+  public static void exit(Object command, String... args) {
+    System.exit(execute(command, args));
+  }
+
+  /** A mistake of the user's that is not about a config file (a bad argument value, a wrong node name). */
+  public static final class UserError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UserError(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package org.example.lb.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.example.lb.common.cli.ServiceMain;
+import org.example.lb.common.config.ConfigException;
+import org.example.lb.lab.diagram.DotDiagram;
+import org.example.lb.lab.l7.L7Tier;
+import org.example.lb.lab.netns.Exec;
+import org.example.lb.lab.netns.Netns;
+import org.example.lb.lab.state.Journal;
+import org.example.lb.lab.state.LabPaths;
+import org.example.lb.lab.state.LabState;
+import org.example.lb.lab.topology.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bin/lab}: the reference load-balancing lab in Linux network namespaces. */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+    description = "The 3-tier load-balancing lab in Linux network namespaces (root only, except diagram).",
+    subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.ExecIn.class,
+        LabCommand.Logs.class, LabCommand.Diagram.class})
+public final class LabCommand implements Callable<Integer> {
+  public static void main(String[] args) {
+    System.exit(ServiceMain.execute(new LabCommand(), args));
+  }
+
+  @Override
+  public Integer call() {
+    throw new ServiceMain.UserError("missing command: up, down, status, exec, logs or diagram (see --help)");
+  }
+
+  static void requireRoot() {
+    if (!isRoot()) {
+      throw new ServiceMain.UserError("bin/lab must run as root (it creates network namespaces); try sudo");
+    }
+  }
+
+  /** True when the effective user is root (from /proc/self/status). */
+  public static boolean isRoot() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return line.split("\\s+")[2].equals("0");
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
+  }
+
+  /** Runs {@code body}, turning a lab failure into one error line and exit 1. */
+  static int guarded(Callable<Integer> body) throws Exception {
+    try {
+      return body.call();
+    } catch (LabFailure | java.io.UncheckedIOException e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  static LabState requireLab(LabPaths paths) throws IOException {
+    return Journal.read(paths.journal())
+        .orElseThrow(() -> new ServiceMain.UserError("no lab is up (run bin/lab up)"));
+  }
+
+  static String requireNode(LabState state, String node) {
+    List<String> names = new ArrayList<>(state.nodes().stream().map(LabState.NodeSummary::name).toList());
+    state.namespaces().stream().filter(n -> !names.contains(n)).forEach(names::add);
+    if (!names.contains(node)) {
+      throw new ServiceMain.UserError("unknown node " + node + " (expected one of: " + String.join(", ", names) + ")");
+    }
+    return node;
+  }
+
+  static Map<String, Integer> parseSizes(List<String> sizes) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (String s : sizes) {
+      int eq = s.indexOf('=');
+      if (eq <= 0 || !s.substring(eq + 1).matches("\\d{1,4}")) {
+        throw new ServiceMain.UserError("--size " + s + " (expected: GROUP=N, e.g. LB7=2)");
+      }
+      out.put(s.substring(0, eq), Integer.parseInt(s.substring(eq + 1)));
+    }
+    return out;
+  }
+
+  @Command(name = "up", mixinStandardHelpOptions = true, description = "Bring the lab up and wait until every service answers.")
+  static final class Up implements Callable<Integer> {
+    @Option(names = "--topology", paramLabel = "FILE", description = "Topology file (default: lab/topology.yaml).")
+    Path topology;
+
+    @Option(names = "--size", paramLabel = "GROUP=N", description = "Override a group's node count, e.g. --size LB7=2 (repeatable).")
+    List<String> sizes = new ArrayList<>();
+
+    @Option(names = "--replace", description = "Tear down a lab that is already up (or half-built) first.")
+    boolean replace;
+
+    @Option(names = "--no-l7", description = "Do not start l7-agent and HAProxy (network and nginx only).")
+    boolean noL7;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+        description = "How long to wait for the services to answer (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--keep-on-failure", description = "Leave a lab that failed to come up in place for inspection.")
+    boolean keepOnFailure;
+
+    @Option(names = "--halt-after", hidden = true, defaultValue = "-1",
+        description = "Tests only: halt the JVM once the journal holds N resources (crash simulation).")
+    int haltAfter;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRoot();
+      Path root = ProjectRoot.find();
+      Path file = topology != null ? topology : root.resolve("lab/topology.yaml");
+      boolean l7 = !noL7 && L7Tier.available(root);
+      if (!noL7 && !l7) {
+        System.out.println("note: l7-agent is not in this checkout yet: starting without the L7 tier");
+      }
+      Map<String, Integer> parsed = parseSizes(sizes);
+      return guarded(() -> new LabUp(root, LabPaths.standard(), System.out).run(new LabUp.Options(file, parsed, replace,
+          l7, Duration.ofSeconds(timeoutSeconds), keepOnFailure, haltAfter)));
+    }
+  }
+
+  @Command(name = "down", mixinStandardHelpOptions = true,
+      description = "Stop every recorded process and remove every namespace and directory the lab created (idempotent).")
+  static final class Down implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      requireRoot();
+      return guarded(() -> new LabDown(LabPaths.standard(), System.out).run());
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Nodes, addresses and processes. Exit 0 all alive, 1 something dead or missing, 3 no lab.")
+  static final class Status implements Callable<Integer> {
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRoot();
+      return guarded(() -> {
+        LabStatus.View view = LabStatus.read(LabPaths.standard());
+        LabStatus.print(view, json, System.out);
+        return LabStatus.exitCode(view);
+      });
+    }
+  }
+
+  @Command(name = "exec", mixinStandardHelpOptions = true,
+      description = "Run a command inside a node's namespace (ip netns exec: /etc/lb is the node's). Exit code passes through.")
+  static final class ExecIn implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NODE")
+    String node;
+
+    @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*", description = "The command (put -- before it).")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRoot();
+      requireNode(requireLab(LabPaths.standard()), node);
+      ProcessBuilder pb = new ProcessBuilder(Netns.execArgv(node, command)).inheritIO();
+      Process p;
+      try {
+        p = pb.start();
+      } catch (IOException e) {
+        throw new LabFailure("cannot run ip netns exec: " + e.getMessage());
+      }
+      return p.waitFor();
+    }
+  }
+
+  @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a node's log files (-f follows them).")
+  static final class Logs implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NODE")
+    String node;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing as the logs grow.")
+    boolean follow;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRoot();
+      LabPaths paths = LabPaths.standard();
+      requireNode(requireLab(paths), node);
+      Path dir = paths.node(node).log();
+      List<String> files;
+      try (Stream<Path> list = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+        files = list.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
+      }
+      if (files.isEmpty()) {
+        System.out.println(node + " has no log files (" + dir + ")");
+        return 0;
+      }
+      List<String> tail = new ArrayList<>(List.of("tail", "-n", "+1"));
+      if (follow) {
+        tail.add("-F");
+      }
+      tail.addAll(files);
+      return new ProcessBuilder(tail).inheritIO().start().waitFor();
+    }
+  }
+
+  @Command(name = "diagram", mixinStandardHelpOptions = true,
+      description = "Write the topology as Graphviz DOT and render it to SVG with dot (no root needed).")
+  static final class Diagram implements Callable<Integer> {
+    @Option(names = "--topology", paramLabel = "FILE", description = "Topology file (default: lab/topology.yaml).")
+    Path topology;
+
+    @Option(names = "--size", paramLabel = "GROUP=N", description = "Override a group's node count.")
+    List<String> sizes = new ArrayList<>();
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Where topology.dot and topology.svg go (default: docs/).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      Path root = ProjectRoot.find();
+      Path file = topology != null ? topology : root.resolve("lab/topology.yaml");
+      Path dir = output != null ? output : root.resolve("docs");
+      Topology t;
+      try {
+        t = Topology.load(file, parseSizes(sizes));
+      } catch (ConfigException e) {
+        throw e;
+      }
+      return guarded(() -> {
+        Files.createDirectories(dir);
+        Path dot = dir.resolve("topology.dot");
+        Path svg = dir.resolve("topology.svg");
+        Files.writeString(dot, DotDiagram.render(t));
+        Exec.run(List.of("dot", "-Tsvg", "-o", svg.toString(), dot.toString()), Duration.ofMinutes(1)).orThrow();
+        System.out.println("wrote " + dot + " and " + svg);
+        return 0;
+      });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package org.example.lb.lab.topology;
+
+/** What a node is for; decides its kernel settings and the services the lab starts on it. */
+public enum Role {
+  /** Holds the client address ranges; sends the test traffic. */
+  CLIENT,
+  /** Forwards packets; multipath routes hash on L4 (fib_multipath_hash_policy=1). */
+  ROUTER,
+  /** Future BGP route reflector: a namespace with addresses for now. */
+  REFLECTOR,
+  /** Future L4 director: a namespace with addresses for now. */
+  L4,
+  /** HAProxy and l7-agent; the VIPs live on its lo. */
+  L7,
+  /** nginx (PROXY protocol) and the l7-agent agent-check server. */
+  SERVER,
+  /** Future health-aware DNS: a namespace with addresses for now. */
+  DNS;
+
+  public boolean forwards() {
+    return this == ROUTER;
+  }
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

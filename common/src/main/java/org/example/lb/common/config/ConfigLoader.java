@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  * constructors (see {@link Validation}); every failure becomes one {@link ConfigException} line
  * naming the file, the line, the field and what was expected. Unknown keys are errors.
  *
+ * <p>An absent number is passed to the record as 0 (records treat 0 as "use the default").
+ *
  * <p>Durations are written {@code 250ms}, {@code 2s}, {@code 5m} or {@code 1h}.
  */
 public final class ConfigLoader {
@@ -50,6 +52,58 @@ public final class ConfigLoader {
   /** Parses {@code text} as if read from {@code file} (used for messages only). */
   public static <T> T parse(Path file, String text, Class<T> type) throws ConfigException {
     try {
+      return parseUnlocated(file, text, type);
+    } catch (Located e) {
+      throw new ConfigException(file, locate(text, e.message, e.jacksonLine), e.message);
+    }
+  }
+
+  /** An error whose line is found afterwards from the field path at the start of its message. */
+  private static final class Located extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String message;
+    final int jacksonLine;
+
+    Located(int jacksonLine, String message) {
+      super(message, null, false, false);
+      this.message = message;
+      this.jacksonLine = jacksonLine;
+    }
+  }
+
+  /**
+   * The line of the field the message starts with ({@code haproxy.binds[0]: ...}): each key of the path is looked
+   * up in order, each after the previous one. Falls back to the parser's line.
+   */
+  static int locate(String text, String message, int fallback) {
+    int colon = message.indexOf(": ");
+    if (colon <= 0) {
+      return fallback;
+    }
+    String[] lines = text.split("\n", -1);
+    int at = 0;
+    int found = -1;
+    for (String key : message.substring(0, colon).replaceAll("\\[[^]]*]", "").split("\\.")) {
+      if (key.isEmpty() || key.equals("(top)")) {
+        continue;
+      }
+      java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+          "(^\\s*(-\\s+)?|[{,]\\s*)\"?" + java.util.regex.Pattern.quote(key) + "\"?\\s*:");
+      int i = at;
+      while (i < lines.length && !p.matcher(lines[i]).find()) {
+        i++;
+      }
+      if (i == lines.length) {
+        break;
+      }
+      found = i;
+      at = i;
+    }
+    return found >= 0 ? found + 1 : fallback;
+  }
+
+  private static <T> T parseUnlocated(Path file, String text, Class<T> type) throws ConfigException, Located {
+    try {
       T value = YAML.readValue(text, type);
       if (value == null) {
         throw new ConfigException(file, 0, "empty file (expected: a YAML mapping)");
@@ -58,26 +112,26 @@ public final class ConfigLoader {
     } catch (UnrecognizedPropertyException e) {
       String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
           .map(Object::toString).sorted().collect(Collectors.joining(", "));
-      throw new ConfigException(file, line(e), path(e) + ": unknown key (expected one of: " + known + ")");
+      throw new Located(line(e), path(e) + ": unknown key (expected one of: " + known + ")");
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause();
       String message = cause instanceof IllegalArgumentException && cause.getMessage() != null
           ? qualify(e, cause.getMessage())
           : path(e) + ": " + (cause == null ? e.getOriginalMessage() : cause.getMessage());
-      throw new ConfigException(file, line(e), message);
+      throw new Located(line(e), message);
     } catch (InvalidFormatException e) {
-      throw new ConfigException(file, line(e), path(e) + ": " + describe(e.getValue())
+      throw new Located(line(e), path(e) + ": " + describe(e.getValue())
           + " (expected: " + expectedFor(e.getTargetType()) + ")");
     } catch (MismatchedInputException e) {
-      throw new ConfigException(file, line(e), path(e) + ": wrong type (expected: "
+      throw new Located(line(e), path(e) + ": wrong type (expected: "
           + expectedFor(e.getTargetType()) + ")");
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause();
       String why = cause instanceof IllegalArgumentException && cause.getMessage() != null
           ? qualify(e, cause.getMessage()) : path(e) + ": " + e.getOriginalMessage();
-      throw new ConfigException(file, line(e), why);
+      throw new Located(line(e), why);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(file, line(e), "not valid YAML: " + e.getOriginalMessage());
+      throw new Located(line(e), "not valid YAML: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new ConfigException(file, 0, "cannot parse: " + e.getMessage());
     }
@@ -123,7 +177,7 @@ public final class ConfigLoader {
   }
 
   private static int line(JsonProcessingException e) {
-    JsonLocation location = e.getLocation();
+    JsonLocation location = e.getProcessor() instanceof JsonParser p ? p.currentTokenLocation() : e.getLocation();
     return location == null ? 0 : location.getLineNr();
   }
 
@@ -147,8 +201,9 @@ public final class ConfigLoader {
     SimpleModule durations = new SimpleModule("lb-durations");
     durations.addDeserializer(Duration.class, new DurationDeserializer());
     mapper.registerModule(durations);
+    mapper.registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module());
     mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-    mapper.configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+    mapper.configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
     mapper.configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
     mapper.configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, false);
     mapper.configure(DeserializationFeature.WRAP_EXCEPTIONS, true);

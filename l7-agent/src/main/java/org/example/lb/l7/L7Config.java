@@ -1,0 +1,171 @@
+package org.example.lb.l7;
+
+import static org.example.lb.common.config.Validation.invalid;
+import static org.example.lb.common.config.Validation.nonBlank;
+import static org.example.lb.common.config.Validation.positive;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.example.lb.common.config.Validation;
+
+/**
+ * The l7-agent configuration of one node (YAML, read by {@link org.example.lb.common.config.ConfigLoader}).
+ * A server node has no {@code haproxy} section and runs the agent-check server only; a load balancer
+ * node (LB7) has one and also runs the controller of its HAProxy.
+ *
+ * @param node this node's name, as HAProxy and the lab know it
+ * @param flagDirectory directory of maintenance flag files; default {@code /etc/lb}
+ * @param agent the agent-check server; defaults below
+ * @param admin the local admin endpoint (metrics, status)
+ * @param haproxy the HAProxy this agent controls, absent on server nodes
+ */
+public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin, Optional<Haproxy> haproxy) {
+  public L7Config {
+    nonBlank("node", node);
+    flagDirectory = flagDirectory == null ? Path.of("/etc/lb") : flagDirectory;
+    agent = agent == null ? new Agent(null, 0, null) : agent;
+    admin = admin == null ? new Admin(0) : admin;
+    haproxy = haproxy == null ? Optional.empty() : haproxy;
+  }
+
+  /** The flag file this node's agent-check reply is read from. */
+  public Path agentFile() {
+    return flagDirectory.resolve(agent.file());
+  }
+
+  /**
+   * The agent-check server.
+   *
+   * @param address where it listens; default {@code ::} (all addresses, IPv4 included)
+   * @param port default 5555
+   * @param file flag file name inside {@code flagDirectory}; default {@code agent-check}
+   */
+  public record Agent(String address, int port, String file) {
+    public Agent {
+      address = address == null ? "::" : address;
+      Validation.ipLiteral("agent.address", address);
+      port = port == 0 ? 5555 : Validation.port("agent.port", port);
+      file = file == null ? "agent-check" : file;
+      if (file.isBlank() || file.contains("/") || file.startsWith(".")) {
+        throw invalid("agent.file", file, "a file name inside flagDirectory, without '/'");
+      }
+    }
+
+    public InetAddress inetAddress() {
+      return Validation.ipLiteral("agent.address", address);
+    }
+  }
+
+  /**
+   * The admin endpoint, always on 127.0.0.1.
+   *
+   * @param port default 9100
+   */
+  public record Admin(int port) {
+    public Admin {
+      port = port == 0 ? 9100 : Validation.port("admin.port", port);
+    }
+  }
+
+  /**
+   * The HAProxy of a load balancer node.
+   *
+   * @param configFile where the generated haproxy.cfg is written
+   * @param runDirectory holds the stats socket ({@code admin.sock}), the master socket ({@code master.sock}) and
+   *     the server-state file ({@code server-state})
+   * @param binds addresses the frontend listens on (the VIPs and the node's own addresses)
+   * @param port frontend port; default 80
+   * @param statsPort HAProxy's own Prometheus exporter and stats page on 127.0.0.1; default 8404
+   * @param servers the backend servers
+   * @param checkInterval health check interval (GET /healthcheck); default 1s
+   * @param agentInterval agent-check interval; default 2s
+   * @param drainTimeout how long the drain workflow waits for a server's sessions to end before MAINT; default 30s
+   * @param hardStopAfter how long an old worker may keep serving after a reload; default 5m
+   */
+  public record Haproxy(
+      Path configFile,
+      Path runDirectory,
+      List<String> binds,
+      int port,
+      int statsPort,
+      List<Server> servers,
+      Duration checkInterval,
+      Duration agentInterval,
+      Duration drainTimeout,
+      Duration hardStopAfter) {
+    public Haproxy {
+      Validation.required("haproxy.configFile", configFile);
+      Validation.required("haproxy.runDirectory", runDirectory);
+      if (binds == null || binds.isEmpty()) {
+        throw invalid("haproxy.binds", binds, "a non-empty list of IP address literals");
+      }
+      for (int i = 0; i < binds.size(); i++) {
+        Validation.ipLiteral("haproxy.binds[" + i + "]", binds.get(i));
+      }
+      binds = List.copyOf(binds);
+      port = port == 0 ? 80 : Validation.port("haproxy.port", port);
+      statsPort = statsPort == 0 ? 8404 : Validation.port("haproxy.statsPort", statsPort);
+      if (servers == null || servers.isEmpty()) {
+        throw invalid("haproxy.servers", servers, "a non-empty list of servers");
+      }
+      Set<String> names = new HashSet<>();
+      for (Server s : servers) {
+        if (!names.add(s.name())) {
+          throw invalid("haproxy.servers", s.name(), "unique server names");
+        }
+      }
+      servers = List.copyOf(servers);
+      checkInterval = checkInterval == null ? Duration.ofSeconds(1) : positive("haproxy.checkInterval", checkInterval);
+      agentInterval = agentInterval == null ? Duration.ofSeconds(2) : positive("haproxy.agentInterval", agentInterval);
+      drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : positive("haproxy.drainTimeout", drainTimeout);
+      hardStopAfter = hardStopAfter == null ? Duration.ofMinutes(5) : positive("haproxy.hardStopAfter", hardStopAfter);
+    }
+
+    public Path statsSocket() {
+      return runDirectory.resolve("admin.sock");
+    }
+
+    public Path masterSocket() {
+      return runDirectory.resolve("master.sock");
+    }
+
+    public Path serverStateFile() {
+      return runDirectory.resolve("server-state");
+    }
+
+    public Optional<Server> server(String name) {
+      return servers.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+  }
+
+  /**
+   * A backend server.
+   *
+   * @param name HAProxy server name (letters, digits, '-', '_', '.')
+   * @param address IP literal
+   * @param port default 80
+   * @param agentPort port of the server's agent-check; default 5555
+   * @param weight HAProxy weight 0-256; default 100
+   */
+  public record Server(String name, String address, int port, int agentPort, Integer weight) {
+    public Server {
+      nonBlank("servers.name", name);
+      if (!name.matches("[A-Za-z0-9_.-]+")) {
+        throw invalid("servers.name", name, "letters, digits, '-', '_' or '.'");
+      }
+      Validation.ipLiteral("servers[" + name + "].address", address);
+      port = port == 0 ? 80 : Validation.port("servers[" + name + "].port", port);
+      agentPort = agentPort == 0 ? 5555 : Validation.port("servers[" + name + "].agentPort", agentPort);
+      weight = weight == null ? 100 : Validation.range("servers[" + name + "].weight", weight, 0, 256);
+    }
+
+    public InetAddress inetAddress() {
+      return Validation.ipLiteral("servers[" + name + "].address", address);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package org.example.lb.l7.haproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.example.lb.common.config.ConfigException;
+import org.example.lb.common.config.ConfigLoader;
+import org.example.lb.common.test.Tools;
+import org.example.lb.l7.L7Config;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HaproxyConfigTest {
+  @TempDir Path dir;
+
+  private L7Config lb7() throws ConfigException {
+    String yaml = """
+        node: LB7-1
+        flagDirectory: %1$s/lb
+        admin: { port: 9100 }
+        haproxy:
+          configFile: %1$s/haproxy.cfg
+          runDirectory: %1$s/run
+          binds: ["198.51.100.1", "2001:db8::198.51.100.1", "192.0.2.71"]
+          servers:
+            - { name: S1, address: "2001:db8:0:4::11" }
+            - { name: S2, address: "2001:db8:0:4::12", port: 8080, agentPort: 5556, weight: 50 }
+          checkInterval: 500ms
+        """.formatted(dir);
+    return ConfigLoader.parse(dir.resolve("l7-agent.yaml"), yaml, L7Config.class);
+  }
+
+  @Test
+  void rendersFrontendOnEveryBindAndServersWithChecksProxyAndAgent() throws Exception {
+    String cfg = HaproxyConfig.render(lb7(), dir.resolve("l7-agent.yaml"));
+    assertThat(cfg)
+        .contains("bind 198.51.100.1:80\n", "bind [2001:db8::c633:6401]:80\n", "bind 192.0.2.71:80\n")
+        .contains("server S1 [2001:db8:0:4::11]:80 weight 100 agent-port 5555\n")
+        .contains("server S2 [2001:db8:0:4::12]:8080 weight 50 agent-port 5556\n")
+        .contains("default-server check inter 500ms fall 3 rise 2 send-proxy check-send-proxy agent-check agent-inter 2000ms")
+        .contains("server-state-file " + dir.resolve("run/server-state"))
+        .contains("load-server-state-from-file global")
+        .contains("!{ stopping }")
+        .contains("server self [::1]:5555 agent-check agent-addr ::1 agent-port 5555");
+  }
+
+  @Test
+  void realHaproxyAcceptsTheGeneratedConfig() throws Exception {
+    Path haproxy = Tools.require("/usr/sbin/haproxy");
+    Path written = HaproxyConfig.write(lb7(), dir.resolve("l7-agent.yaml"));
+    Process p = new ProcessBuilder(haproxy.toString(), "-c", "-f", written.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).doesNotContain("[WARNING]").doesNotContain("[ALERT]");
+    assertThat(Files.exists(dir.resolve("run/server-state"))).isTrue();
+  }
+
+  @Test
+  void unknownKeyIsOneLineWithFileLineAndKnownKeys() {
+    String yaml = "node: S1\nagent:\n  prot: 5555\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("s1.yaml"), yaml, L7Config.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("s1.yaml:3: agent.prot: unknown key (expected one of: ")
+        .hasMessageContaining("port")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void badAddressNamesTheFieldAndWhatWasExpected() {
+    String yaml = """
+        node: LB7-1
+        haproxy:
+          configFile: /x/haproxy.cfg
+          runDirectory: /x/run
+          binds: ["198.51.100.300"]
+          servers: [ { name: S1, address: "2001:db8:0:4::11" } ]
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("lb7.yaml"), yaml, L7Config.class))
+        .hasMessageStartingWith("lb7.yaml:")
+        .hasMessageContaining("haproxy.binds[0]: 198.51.100.300 (expected: an IPv4 or IPv6 address literal)");
+  }
+
+  @Test
+  void badPortAndDurationAreRejectedWithExpectations() {
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("a.yaml"), "node: S1\nagent: { port: 70000 }\n", L7Config.class))
+        .hasMessageContaining("agent.port: 70000 (expected: a port 1-65535)");
+    String yaml = """
+        node: LB7-1
+        haproxy:
+          configFile: /x/haproxy.cfg
+          runDirectory: /x/run
+          binds: ["198.51.100.1"]
+          servers: [ { name: S1, address: "2001:db8:0:4::11" } ]
+          agentInterval: soon
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("b.yaml"), yaml, L7Config.class))
+        .hasMessageStartingWith("b.yaml:7: haproxy.agentInterval: \"soon\" (expected: a duration such as 500ms, 2s or 1m)");
+  }
+
+  @Test
+  void missingFileAndMissingNodeAreClearErrors() {
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yaml"), L7Config.class))
+        .hasMessage(dir.resolve("nope.yaml") + ": no such file (expected: a readable YAML config file)");
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("c.yaml"), "agent: { port: 5555 }\n", L7Config.class))
+        .hasMessageContaining("node: missing (expected: a non-empty string)");
+  }
+
+  @Test
+  void serverNodeHasNoHaproxySectionAndDefaults() throws Exception {
+    L7Config c = ConfigLoader.parse(Path.of("s.yaml"), "node: S3\n", L7Config.class);
+    assertThat(c.haproxy()).isEmpty();
+    assertThat(c.agentFile()).isEqualTo(Path.of("/etc/lb/agent-check"));
+    assertThat(c.agent().port()).isEqualTo(5555);
+    assertThat(c.admin().port()).isEqualTo(9100);
+  }
+}

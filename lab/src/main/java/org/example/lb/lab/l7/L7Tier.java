@@ -172,8 +172,8 @@ public final class L7Tier {
       checks.add(ReadinessCheck.http(node.name(), "l7-agent admin /status",
           "http://127.0.0.1:" + ADMIN_PORT + "/status"));
       node.on(FABRIC_SEGMENT).flatMap(Topology.Interface::ipv4).ifPresent(a -> checks.add(ReadinessCheck.http(
-          node.name(), "HAProxy answers 200 on " + a.addressText() + ":" + HTTP_PORT,
-          "http://" + a.addressText() + ":" + HTTP_PORT + "/")));
+          node.name(), "HAProxy /healthcheck 200 (a server usable) on " + a.addressText() + ":" + HTTP_PORT,
+          "http://" + a.addressText() + ":" + HTTP_PORT + "/healthcheck")));
     }
     return checks;
   }

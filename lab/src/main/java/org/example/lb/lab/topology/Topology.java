@@ -37,14 +37,26 @@ public record Topology(
    * count). Every error is one line naming the file, the line and the field.
    */
   public static Topology load(Path file, Map<String, Integer> sizes) throws ConfigException {
-    TopologyFile spec = ConfigLoader.load(file, TopologyFile.class);
-    return new TopologyResolver(file, YamlLines.read(file), spec, sizes).resolve();
+    YamlLines lines = YamlLines.read(file);
+    TopologyFile spec;
+    try {
+      spec = ConfigLoader.load(file, TopologyFile.class);
+    } catch (ConfigException e) {
+      throw lines.relocate(file, e);
+    }
+    return new TopologyResolver(file, lines, spec, sizes).resolve();
   }
 
   /** Like {@link #load} but from text (tests); {@code file} is used in messages only. */
   public static Topology parse(Path file, String text, Map<String, Integer> sizes) throws ConfigException {
-    TopologyFile spec = ConfigLoader.parse(file, text, TopologyFile.class);
-    return new TopologyResolver(file, YamlLines.parse(text), spec, sizes).resolve();
+    YamlLines lines = YamlLines.parse(text);
+    TopologyFile spec;
+    try {
+      spec = ConfigLoader.parse(file, text, TopologyFile.class);
+    } catch (ConfigException e) {
+      throw lines.relocate(file, e);
+    }
+    return new TopologyResolver(file, lines, spec, sizes).resolve();
   }
 
   public Optional<Node> node(String name) {

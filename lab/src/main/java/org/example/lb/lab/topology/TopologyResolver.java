@@ -233,8 +233,10 @@ final class TopologyResolver {
     String owner = node + " on " + where;
     String previous = owners.putIfAbsent(address.address(), owner);
     if (previous != null && !previous.equals(owner)) {
-      throw error(field, address.addressText() + " for " + owner + " is already " + previous
-          + "'s (expected: addresses used once; check host numbers and --size)");
+      String resized = sizes.isEmpty() ? "" : " with --size " + sizes.entrySet().stream()
+          .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(","));
+      throw error(field, address.addressText() + " for " + owner + " is taken by " + previous + resized
+          + " (expected: addresses used once; check host numbers and --size)");
     }
     return address;
   }

@@ -72,6 +72,29 @@ final class YamlLines {
     return new YamlLines(lines);
   }
 
+  /**
+   * The same error with the line of the field it names, when this document knows that field
+   * (binding records reports the line where the record ends, not where the field is).
+   */
+  org.example.lb.common.config.ConfigException relocate(Path file, org.example.lb.common.config.ConfigException e) {
+    String prefix = file.toString() + ":";
+    String message = e.getMessage();
+    if (!message.startsWith(prefix)) {
+      return e;
+    }
+    int afterLine = message.indexOf(": ", prefix.length());
+    if (afterLine < 0) {
+      return e;
+    }
+    String rest = message.substring(afterLine + 2);
+    int colon = rest.indexOf(": ");
+    if (colon <= 0 || rest.substring(0, colon).contains(" ")) {
+      return e;
+    }
+    Integer line = lines.get(rest.substring(0, colon));
+    return line == null ? e : new org.example.lb.common.config.ConfigException(file, line, rest);
+  }
+
   /** The line of {@code path}, or of its nearest ancestor that has one; 0 if none. */
   int lineOf(String path) {
     String p = path;

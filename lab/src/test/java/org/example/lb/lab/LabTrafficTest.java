@@ -1,0 +1,171 @@
+package org.example.lb.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.example.lb.common.cli.ServiceMain;
+import org.example.lb.common.config.ConfigLoader;
+import org.example.lb.lab.netns.Exec;
+import org.example.lb.lab.netns.Netns;
+import org.example.lb.lab.node.Payload;
+import org.example.lb.lab.support.LabTest;
+import org.example.lb.lab.support.SharedLab;
+import org.example.lb.lab.support.SharedLab.RunningLab;
+import org.example.lb.lab.topology.Cidr;
+import org.example.lb.lab.topology.Role;
+import org.example.lb.lab.topology.Topology;
+import org.example.lb.lab.topology.Topology.Node;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Traffic through the shared lab of the default topology. */
+@LabTest
+@Order(2)
+@ExtendWith(SharedLab.class)
+class LabTrafficTest {
+  private static final Duration CURL = Duration.ofSeconds(60);
+
+  @Test
+  void usersReachEveryServerThroughEveryBalancerOverIpv4AndIpv6(RunningLab lab) {
+    requireL7(lab);
+    Topology t = lab.topology();
+    List<InetAddress> v4 = t.clientAddresses().stream().filter(a -> !Cidr.host(a).isIpv6()).toList();
+    List<InetAddress> v6 = t.clientAddresses().stream().filter(a -> Cidr.host(a).isIpv6()).toList();
+    Map<String, Integer> answers = new TreeMap<>();
+    int sources = 0;
+    for (Node lb : t.nodesWithRole(Role.L7)) {
+      var fabric = lb.on("fabric").orElseThrow();
+      for (Cidr target : List.of(fabric.ipv4().orElseThrow(), fabric.ipv6().orElseThrow())) {
+        List<InetAddress> from = target.isIpv6() ? v6 : v4;
+        // 20 different client addresses per balancer and family, spread over the 200.
+        StringBuilder script = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+          InetAddress source = from.get((i * 10 + lb.index()) % from.size());
+          script.append("curl -s --max-time 5 --interface ").append(Cidr.host(source).addressText()).append(' ')
+              .append(url(target, "/")).append(" || echo FAILED\n");
+          sources++;
+        }
+        Exec.Result r = Netns.exec("users", List.of("sh", "-c", script.toString()), CURL);
+        for (String line : r.stdout().strip().split("\n")) {
+          answers.merge(line.strip(), 1, Integer::sum);
+        }
+      }
+    }
+    List<String> servers = t.nodesWithRole(Role.SERVER).stream().map(Node::name).toList();
+    assertThat(answers.keySet()).as("answers to %d requests: %s", sources, answers)
+        .containsExactlyInAnyOrderElementsOf(servers);
+    assertThat(answers.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(sources);
+  }
+
+  @Test
+  void downloadThroughABalancerArrivesIntact(RunningLab lab, @TempDir Path dir) throws Exception {
+    requireL7(lab);
+    Node lb = lab.topology().node("LB7-2").orElseThrow();
+    for (Cidr target : List.of(lb.on("fabric").orElseThrow().ipv4().orElseThrow(),
+        lb.on("fabric").orElseThrow().ipv6().orElseThrow())) {
+      Path file = dir.resolve("10M-" + (target.isIpv6() ? "v6" : "v4"));
+      String source = target.isIpv6() ? "2001:db8::cb00:7105" : "203.0.113.5";
+      Exec.Result r = Netns.exec("users", List.of("curl", "-s", "-f", "--max-time", "30", "--interface", source,
+          "-o", file.toString(), url(target, "/" + Payload.NAME)), CURL);
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      byte[] body = Files.readAllBytes(file);
+      assertThat(body).hasSize(Payload.SIZE);
+      assertThat(Payload.sha256(body)).isEqualTo(Payload.sha256());
+    }
+  }
+
+  @Test
+  void serverDownloadWithProxyProtocolArrivesIntact(RunningLab lab, @TempDir Path dir) throws Exception {
+    Node server = lab.topology().node("S4").orElseThrow();
+    Cidr address = server.on("servers").orElseThrow().ipv6().orElseThrow();
+    Path file = dir.resolve("10M");
+    Exec.Result r = Netns.exec("LB7-1", List.of("curl", "-s", "-f", "--haproxy-protocol", "--max-time", "30",
+        "-o", file.toString(), url(address, "/" + Payload.NAME)), CURL);
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(Payload.sha256(Files.readAllBytes(file))).isEqualTo(Payload.sha256());
+    Exec.Result name = Netns.exec("LB7-1", List.of("curl", "-s", "--haproxy-protocol", url(address, "/")), CURL);
+    assertThat(name.stdout()).isEqualTo("S4\n");
+    Exec.Result noProxyHeader = Netns.exec("LB7-1", List.of("curl", "-s", "--max-time", "5", url(address, "/")), CURL);
+    assertThat(noProxyHeader.stdout()).as("nginx requires the PROXY protocol").doesNotContain("S4");
+  }
+
+  @Test
+  void vipsAreOnEveryBalancersLoopbackAndRoutedByTheRouters(RunningLab lab) {
+    for (Node lb : lab.topology().nodesWithRole(Role.L7)) {
+      String addresses = Netns.exec(lb.name(), List.of("ip", "-o", "address", "show", "dev", "lo"), CURL).stdout();
+      assertThat(addresses).contains("198.51.100.1/32", "198.51.100.2/32", "2001:db8::c633:6401/128",
+          "2001:db8::c633:6402/128");
+    }
+    String routes = Netns.exec("R1", List.of("ip", "-6", "route", "show", "2001:db8::c633:6401"), CURL).stdout();
+    assertThat(routes).contains("nexthop via 2001:db8:0:3::71", "nexthop via 2001:db8:0:3::74");
+    String policy = Netns.exec("R1", List.of("sysctl", "-n", "net.ipv4.fib_multipath_hash_policy"), CURL).stdout();
+    assertThat(policy.strip()).isEqualTo("1");
+  }
+
+  @Test
+  void statusShowsEveryNodeWithLiveProcesses(RunningLab lab) throws Exception {
+    LabStatus.View view = LabStatus.read(lab.paths());
+    assertThat(view.phase()).isEqualTo("up");
+    assertThat(view.nodes()).extracting(LabStatus.NodeView::name)
+        .containsExactlyElementsOf(lab.topology().nodeNames());
+    assertThat(view.nodes()).allMatch(LabStatus.NodeView::namespace);
+    assertThat(view.nodes().stream().flatMap(n -> n.processes().stream())).allMatch(LabStatus.ProcessView::alive);
+    assertThat(LabStatus.exitCode(view)).isZero();
+
+    ByteArrayOutputStream json = new ByteArrayOutputStream();
+    LabStatus.print(view, true, new PrintStream(json, true, StandardCharsets.UTF_8));
+    JsonNode tree = ConfigLoader.json().readTree(json.toString(StandardCharsets.UTF_8));
+    assertThat(tree.get("phase").asText()).isEqualTo("up");
+    JsonNode s1 = tree.get("nodes").findParents("name").stream().filter(n -> n.get("name").asText().equals("S1"))
+        .findFirst().orElseThrow();
+    assertThat(s1.get("addresses").toString()).contains("2001:db8:0:4::11/64");
+    assertThat(s1.get("processes").findValuesAsText("service")).contains("nginx");
+  }
+
+  @Test
+  void execRunsInTheNodeWithItsOwnEtcLbAndPassesTheExitCode(RunningLab lab) throws Exception {
+    Path marker = lab.paths().etcNetns().resolve("S2/lb/lab-test-marker");
+    Files.writeString(marker, "S2 flags\n");
+    try {
+      assertThat(Netns.exec("S2", List.of("cat", "/etc/lb/lab-test-marker"), CURL).stdout()).isEqualTo("S2 flags\n");
+      assertThat(Netns.exec("S3", List.of("cat", "/etc/lb/lab-test-marker"), CURL).ok()).isFalse();
+    } finally {
+      Files.delete(marker);
+    }
+    assertThat(ServiceMain.execute(new LabCommand(), "exec", "S2", "--", "sh", "-c", "exit 7")).isEqualTo(7);
+    assertThat(ServiceMain.execute(new LabCommand(), "exec", "NOPE", "--", "true")).isEqualTo(ServiceMain.USAGE);
+  }
+
+  @Test
+  void serversAreIpv6Only(RunningLab lab) {
+    String v4 = Netns.exec("S1", List.of("ip", "-4", "-o", "address", "show", "dev", "servers"), CURL).stdout();
+    assertThat(v4).isBlank();
+    List<String> listening = new ArrayList<>(new TreeSet<>(List.of(Netns.exec("S1",
+        List.of("ss", "-Hltn"), CURL).stdout().strip().split("\n"))));
+    assertThat(String.join("\n", listening)).contains("[2001:db8:0:4::11]:80");
+  }
+
+  private static void requireL7(RunningLab lab) {
+    assertThat(lab.l7())
+        .as("the L7 tier (l7-agent: org.example.lb.l7.L7AgentCommand) is not in this checkout yet: merge main")
+        .isTrue();
+  }
+
+  private static String url(Cidr address, String path) {
+    return "http://" + (address.isIpv6() ? "[" + address.addressText() + "]" : address.addressText()) + path;
+  }
+}

@@ -15,7 +15,11 @@ import java.util.logging.Logger;
 import org.example.lb.common.flags.SerialExecutor;
 import org.example.lb.common.metrics.Metrics;
 import org.example.lb.l7.agent.AgentReply;
-import org.example.lb.l7.control.ServerPort.Admin;
+import org.example.lb.l7.runtime.AgentState;
+import org.example.lb.l7.runtime.RuntimeApiException;
+import org.example.lb.l7.runtime.RuntimeSocket;
+import org.example.lb.l7.runtime.ServerAdminState;
+import org.example.lb.l7.runtime.Weight;
 
 /**
  * Pushes every reported state change into HAProxy through the runtime API at once, instead of waiting for
@@ -35,12 +39,12 @@ import org.example.lb.l7.control.ServerPort.Admin;
  * maintenance server, so the node's /healthcheck fails at once and upstream checkers drain the node.
  *
  * <p>All state is confined to one {@link SerialExecutor}; a timer only posts ticks to it. If HAProxy does not
- * answer, the change stays pending and {@link #reconcile} re-applies it.
+ * answer ({@link RuntimeApiException}), the change stays pending and the periodic reconciliation re-applies it.
  */
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Controller.class.getName());
 
-  private final ServerPort haproxy;
+  private final RuntimeSocket haproxy;
   private final SerialExecutor serial;
   private final ScheduledExecutorService timer;
   private final LongSupplier nanoClock;
@@ -81,7 +85,7 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  private Controller(ServerPort haproxy, Duration drainTimeout, Duration drainPoll, LongSupplier nanoClock,
+  private Controller(RuntimeSocket haproxy, Duration drainTimeout, Duration drainPoll, LongSupplier nanoClock,
       Metrics metrics) {
     this.haproxy = haproxy;
     this.drainTimeout = drainTimeout;
@@ -107,13 +111,13 @@ public final class Controller implements AutoCloseable {
    * @param self the node's maintenance server (no drain workflow), if any
    * @param reconcileInterval how often the controller re-applies what HAProxy may have lost (reload, restart)
    */
-  public static Controller create(ServerPort haproxy, List<Key> servers, Optional<Key> self, Duration drainTimeout,
+  public static Controller create(RuntimeSocket haproxy, List<Key> servers, Optional<Key> self, Duration drainTimeout,
       Duration reconcileInterval, Metrics metrics) {
     return create(haproxy, servers, self, drainTimeout, Duration.ofMillis(100), reconcileInterval, System::nanoTime,
         metrics);
   }
 
-  static Controller create(ServerPort haproxy, List<Key> servers, Optional<Key> self, Duration drainTimeout,
+  static Controller create(RuntimeSocket haproxy, List<Key> servers, Optional<Key> self, Duration drainTimeout,
       Duration drainPoll, Duration reconcileInterval, LongSupplier nanoClock, Metrics metrics) {
     Controller c = new Controller(haproxy, drainTimeout, drainPoll, nanoClock, metrics);
     servers.forEach(k -> c.targets.put(k, new Target(k, true)));
@@ -187,12 +191,12 @@ public final class Controller implements AutoCloseable {
   private void apply(Target t) {
     AgentReply r = t.reported;
     try {
-      if (t.drainsBeforeMaint && isMaint(r) && t.phase == Phase.IDLE && haproxy.admin(t.key.backend(), t.key.server()) != Admin.MAINT) {
+      if (t.drainsBeforeMaint && isMaint(r) && t.phase == Phase.IDLE && adminOf(t) != ServerAdminState.MAINT) {
         startDrain(t);
         return;
       }
       if (t.phase == Phase.DRAINING) {
-        applyDimensions(t, Admin.DRAIN); // weight/agent/maxconn may still change while draining
+        applyDimensions(t, ServerAdminState.DRAIN); // weight/agent/maxconn may still change while draining
         return;
       }
       applyDimensions(t, admin(r));
@@ -205,24 +209,24 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  private void applyDimensions(Target t, Admin admin) {
+  private void applyDimensions(Target t, ServerAdminState admin) {
     AgentReply r = t.reported;
     String b = t.key.backend();
     String s = t.key.server();
-    haproxy.setAgentUp(b, s, isUp(r));
-    haproxy.setWeightPercent(b, s, r.weightPercent());
-    haproxy.setMaxconn(b, s, r.maxconn());
-    haproxy.setAdmin(b, s, admin);
+    haproxy.setServerAgent(b, s, isUp(r) ? AgentState.UP : AgentState.DOWN);
+    haproxy.setServerWeight(b, s, Weight.percent(r.weightPercent()));
+    haproxy.setServerMaxconn(b, s, r.maxconn());
+    haproxy.setServerState(b, s, admin);
   }
 
   private void startDrain(Target t) {
     String b = t.key.backend();
     String s = t.key.server();
-    haproxy.setAgentCheckEnabled(b, s, false); // HAProxy's agent would jump straight to MAINT
+    haproxy.disableAgent(b, s); // HAProxy's own agent check would jump straight to MAINT
     t.agentCheckDisabled = true;
     t.phase = Phase.DRAINING;
     t.drainDeadline = nanoClock.getAsLong() + drainTimeout.toNanos();
-    applyDimensions(t, Admin.DRAIN);
+    applyDimensions(t, ServerAdminState.DRAIN);
     applied.increment();
     LOG.info(t.key + ": maint requested: draining first (up to " + drainTimeout.toMillis() + " ms)");
     scheduleDrainCheck(t);
@@ -239,7 +243,7 @@ public final class Controller implements AutoCloseable {
       return;
     }
     try {
-      int sessions = haproxy.sessions(t.key.backend(), t.key.server());
+      long sessions = sessionsOf(t);
       boolean expired = nanoClock.getAsLong() - t.drainDeadline >= 0;
       if (sessions > 0 && !expired) {
         scheduleDrainCheck(t);
@@ -252,7 +256,7 @@ public final class Controller implements AutoCloseable {
         drainsTimedOut.increment();
         LOG.warning(t.key + ": drain deadline reached with " + sessions + " sessions left: entering MAINT");
       }
-      haproxy.setAdmin(t.key.backend(), t.key.server(), Admin.MAINT);
+      haproxy.setServerState(t.key.backend(), t.key.server(), ServerAdminState.MAINT);
       endDrain(t);
       t.pending = false;
       t.lastError = "";
@@ -270,7 +274,7 @@ public final class Controller implements AutoCloseable {
     t.phase = Phase.IDLE;
     if (t.agentCheckDisabled) {
       try {
-        haproxy.setAgentCheckEnabled(t.key.backend(), t.key.server(), true);
+        haproxy.enableAgent(t.key.backend(), t.key.server());
         t.agentCheckDisabled = false;
       } catch (RuntimeException e) {
         failed(t, e); // retried by reconcile
@@ -292,8 +296,8 @@ public final class Controller implements AutoCloseable {
       }
       if (t.phase == Phase.IDLE) {
         try {
-          Admin want = admin(t.reported);
-          Admin have = haproxy.admin(t.key.backend(), t.key.server());
+          ServerAdminState want = admin(t.reported);
+          ServerAdminState have = adminOf(t);
           if (want != have) {
             LOG.info(t.key + ": HAProxy shows " + have + ", expected " + want + ": re-applying");
             t.pending = true;
@@ -304,6 +308,20 @@ public final class Controller implements AutoCloseable {
         }
       }
     }
+  }
+
+  private ServerAdminState adminOf(Target t) {
+    return haproxy.showServersState(t.key.backend()).server(t.key.backend(), t.key.server())
+        .orElseThrow(() -> new IllegalStateException("HAProxy has no server " + t.key))
+        .adminState().effective();
+  }
+
+  private long sessionsOf(Target t) {
+    return haproxy.showStat().stream()
+        .filter(row -> row.pxname().equals(t.key.backend()) && row.svname().equals(t.key.server()))
+        .findFirst()
+        .flatMap(row -> row.scur().isPresent() ? Optional.of(row.scur().getAsLong()) : Optional.empty())
+        .orElseThrow(() -> new IllegalStateException("HAProxy has no server " + t.key));
   }
 
   private void failed(Target t, RuntimeException e) {
@@ -317,18 +335,18 @@ public final class Controller implements AutoCloseable {
   }
 
   private static boolean isMaint(AgentReply r) {
-    return r.admin() == AgentReply.Admin.MAINT;
+    return r.administrative() == AgentReply.Administrative.MAINT;
   }
 
   private static boolean isUp(AgentReply r) {
     return r.operational() == AgentReply.Operational.UP;
   }
 
-  private static Admin admin(AgentReply r) {
-    return switch (r.admin()) {
-      case READY -> Admin.READY;
-      case DRAIN -> Admin.DRAIN;
-      case MAINT -> Admin.MAINT;
+  private static ServerAdminState admin(AgentReply r) {
+    return switch (r.administrative()) {
+      case READY -> ServerAdminState.READY;
+      case DRAIN -> ServerAdminState.DRAIN;
+      case MAINT -> ServerAdminState.MAINT;
     };
   }
 

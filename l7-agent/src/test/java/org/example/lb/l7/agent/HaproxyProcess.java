@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Assumptions;
  * minimal runtime-CLI client over its admin socket. Stopped by PID (its own and its workers'), never by name.
  */
 final class HaproxyProcess implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/sbin/haproxy");
+  /** Debian's HAProxy 2.6; system property {@code haproxy.binary} points elsewhere. */
+  static final Path BINARY = Path.of(System.getProperty("haproxy.binary", "/usr/sbin/haproxy"));
 
   private final Process process;
   private final Path socket;

@@ -5,15 +5,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.example.lb.common.config.Validation;
@@ -38,6 +42,18 @@ import org.example.lb.common.metrics.Metrics;
  * {@link #subscribe} observes it. Replies are served from a cached, pre-encoded buffer by one selector
  * thread: no allocation beyond the accepted socket, no logging and no locking per connection.
  *
+ * <h2>HAProxy 2.6 configuration notes (verified)</h2>
+ * <ul>
+ *   <li>A failed connection to the agent changes nothing in HAProxy: the servers keep the state last
+ *       applied, so restarting this server is harmless, and the full-state line converges HAProxy again.
+ *   <li>{@code agent-inter} is also the agent check's timeout unless {@code timeout check} is set.
+ *   <li>Use {@code agent-send} on all agent-checked servers of one HAProxy or on none. HAProxy shares one
+ *       agent-check rule set between all servers, so one {@code agent-send} makes every agent check connect
+ *       with TCP quick-ack off; a server without {@code agent-send} then completes the handshake only after
+ *       Linux's 200ms delayed ACK, and its check times out with {@code agent-inter 200ms} ("Layer7 timeout")
+ *       or takes about 205ms with a longer timeout. This server answers as soon as it can accept.
+ * </ul>
+ *
  * <h2>Metrics</h2>
  * {@code lb_agent_connections_total}, {@code lb_agent_watch_subscribers}, {@code lb_agent_state_changes_total},
  * {@code lb_agent_unexpected_input_total}, {@code lb_agent_watchers_dropped_total} and gauges of the served
@@ -46,7 +62,7 @@ import org.example.lb.common.metrics.Metrics;
  */
 public final class AgentCheckServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(AgentCheckServer.class.getName());
-  private static final byte[] WATCH = "watch\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] WATCH = "watch\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final int AWAIT = 0;
   private static final int WATCHING = 1;
   private static final int LINGER = 2;
@@ -173,7 +189,7 @@ public final class AgentCheckServer implements AutoCloseable {
     metrics.family("lb_agent_admin_state", "Served administrative state (1 for the current one)", "gauge", out -> {
       AgentReply.Administrative current = state.reply().administrative();
       for (AgentReply.Administrative a : AgentReply.Administrative.values()) {
-        out.sample("lb_agent_admin_state", List.of("state", a.name().toLowerCase(java.util.Locale.ROOT)),
+        out.sample("lb_agent_admin_state", List.of("state", a.name().toLowerCase(Locale.ROOT)),
             a == current ? 1 : 0);
       }
     });
@@ -202,8 +218,8 @@ public final class AgentCheckServer implements AutoCloseable {
   }
 
   /**
-   * Serves {@code reply} from now on: new connections get it and watchers are pushed it at once.
-   * Listeners are told in the order of calls.
+   * Serves {@code reply} from now on: every connection accepted after this returns gets it, and watchers
+   * are pushed it at once. Listeners are told in the order of calls.
    *
    * @return false if it was already the served reply (nothing happens then)
    */
@@ -230,7 +246,7 @@ public final class AgentCheckServer implements AutoCloseable {
    */
   public Subscription subscribe(Listener listener) {
     Objects.requireNonNull(listener, "listener");
-    var active = new java.util.concurrent.atomic.AtomicBoolean(true);
+    var active = new AtomicBoolean(true);
     Listener guarded = reply -> {
       if (active.get()) {
         listener.changed(reply);
@@ -285,12 +301,7 @@ public final class AgentCheckServer implements AutoCloseable {
             break;
           }
           now = System.nanoTime();
-          Encoded current = state;
-          if (current != sent) {
-            sent = current;
-            line = direct(current.line());
-            pushToWatchers();
-          }
+          refresh();
           if (acceptPaused && now - acceptResumeAt >= 0) {
             acceptPaused = false;
             acceptKey.interestOps(SelectionKey.OP_ACCEPT);
@@ -313,6 +324,16 @@ public final class AgentCheckServer implements AutoCloseable {
       wake = acceptResumeAt;
     }
     return wake;
+  }
+
+  /** Picks up a {@link #set} reply: pushes it to watchers and serves it to every later accept. */
+  private void refresh() {
+    Encoded current = state;
+    if (current != sent) {
+      sent = current;
+      line = direct(current.line());
+      pushToWatchers();
+    }
   }
 
   private void handle(SelectionKey key) {
@@ -340,6 +361,7 @@ public final class AgentCheckServer implements AutoCloseable {
       if (ch == null) {
         return;
       }
+      refresh(); // one volatile read: a connection made after set() returned gets the new line
       connections.increment();
       try {
         ch.configureBlocking(false);
@@ -499,7 +521,7 @@ public final class AgentCheckServer implements AutoCloseable {
     return b;
   }
 
-  private static void closeQuietly(java.nio.channels.Channel ch) {
+  private static void closeQuietly(Channel ch) {
     try {
       ch.close();
     } catch (IOException ignored) {

@@ -228,6 +228,16 @@ class AgentCheckServerTest {
   }
 
   @Test
+  void everyConnectionAfterSetReturnsGetsTheNewLine() throws IOException {
+    start(Duration.ofSeconds(2), Duration.ofSeconds(5));
+    for (int i = 0; i < 300; i++) {
+      AgentReply reply = AgentReply.DEFAULT.withMaxconn(i);
+      server.set(reply);
+      assertThat(AgentClient.fetch(address())).isEqualTo(reply.encode());
+    }
+  }
+
+  @Test
   void subscriberGetsTheCurrentReplyThenEachChangeInOrder() throws IOException {
     start(Duration.ofSeconds(2), Duration.ofSeconds(5));
     List<AgentReply> seen = new CopyOnWriteArrayList<>();

@@ -86,8 +86,10 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
    * @param agentInterval agent-check interval; default 2s
    * @param drainTimeout how long the drain workflow waits for a server's sessions to end before MAINT; default 30s
    * @param hardStopAfter how long an old worker may keep serving after a reload; default 5m
+   * @param binary the haproxy executable, used to check a new config before a reload; default /usr/sbin/haproxy
    */
   public record Haproxy(
+      Path binary,
       Path configFile,
       Path runDirectory,
       List<String> binds,
@@ -99,6 +101,7 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
       Duration drainTimeout,
       Duration hardStopAfter) {
     public Haproxy {
+      binary = binary == null ? Path.of("/usr/sbin/haproxy") : binary;
       Validation.required("haproxy.configFile", configFile);
       Validation.required("haproxy.runDirectory", runDirectory);
       if (binds == null || binds.isEmpty()) {

@@ -77,6 +77,16 @@ public final class LabUp {
           + "); wait for it to finish");
     }
     try (LabLock held = lock.get()) {
+      int code = runLocked(options, topology, startNanos);
+      if (!Files.exists(paths.journal())) {
+        held.closeAndDelete(); // nothing is up: leave no lock file behind either
+      }
+      return code;
+    }
+  }
+
+  private int runLocked(Options options, Topology topology, long startNanos) throws IOException {
+    {
       Optional<LabState> existing = Journal.read(paths.journal());
       if (existing.isPresent()) {
         if (!options.replace()) {

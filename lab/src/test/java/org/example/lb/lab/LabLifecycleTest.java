@@ -125,10 +125,10 @@ class LabLifecycleTest {
 
   @Test
   void upThatFailsMidwayRollsBackByItself(@TempDir Path dir) throws Exception {
-    // The kernel refuses 127.0.0.1 on lo a second time: the servers' links fail after every
+    // The kernel refuses ::1 on lo a second time: the servers' links fail after every
     // namespace and the other nodes' links exist.
     String text = Files.readString(topologyFile).replace("    links: [ { segment: servers, host: 11 } ]",
-        "    links: [ { segment: servers, host: 11 } ]\n    loopback: [ \"127.0.0.1\" ]");
+        "    links: [ { segment: servers, host: 11 } ]\n    loopback: [ \"::1\" ]");
     Path file = dir.resolve("failing.yaml");
     Files.writeString(file, text);
     Topology topology = Topology.load(file, Map.of());
@@ -137,7 +137,7 @@ class LabLifecycleTest {
         Duration.ofSeconds(30), false, -1));
 
     assertThat(code).as(text()).isEqualTo(1);
-    assertThat(text()).contains("File exists").contains("tearing down what was built");
+    assertThat(text()).contains("ip -n S1 -batch - failed", "address already assigned", "tearing down what was built");
     assertNothingLeft(topology, List.of());
   }
 

@@ -71,4 +71,12 @@ class L7AgentConfigTest {
     assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
     assertThat(cfg).contains("bind 198.51.100.1:80", "bind [2001:db8:0:3::72]:80", "2001:db8:0:4::15");
   }
+
+  @Test
+  void haproxyGetsAConnectionLimitOnlyWhenFileDescriptorsAreShort() {
+    assertThat(L7Tier.connectionLimit(20000)).contains(9900);
+    assertThat(L7Tier.connectionLimit(1_048_576)).isEmpty();
+    assertThat(L7Tier.connectionLimit(0)).as("unknown or unlimited").isEmpty();
+    assertThat(L7Tier.connectionLimit(150)).contains(100);
+  }
 }

@@ -31,7 +31,20 @@ import picocli.CommandLine.Parameters;
         LabCommand.Logs.class, LabCommand.Diagram.class})
 public final class LabCommand implements Callable<Integer> {
   public static void main(String[] args) {
-    System.exit(ServiceMain.execute(new LabCommand(), args));
+    System.exit(ServiceMain.execute(new LabCommand(), execArguments(args)));
+  }
+
+  /**
+   * {@code exec NODE CMD...} without {@code --}: everything after the node is the command, even
+   * words that look like options ({@code bin/lab exec R1 ip -br a}).
+   */
+  static String[] execArguments(String[] args) {
+    if (args.length < 3 || !args[0].equals("exec") || args[1].startsWith("-") || args[2].equals("--")) {
+      return args;
+    }
+    List<String> out = new ArrayList<>(List.of(args[0], args[1], "--"));
+    out.addAll(List.of(args).subList(2, args.length));
+    return out.toArray(String[]::new);
   }
 
   @Override
@@ -128,11 +141,12 @@ public final class LabCommand implements Callable<Integer> {
       requireRoot();
       Path root = ProjectRoot.find();
       Path file = topology != null ? topology : root.resolve("lab/topology.yaml");
+      Map<String, Integer> parsed = parseSizes(sizes);
+      Topology.load(file, parsed); // report a bad topology before anything else
       boolean l7 = !noL7 && L7Tier.available(root);
       if (!noL7 && !l7) {
         System.out.println("note: l7-agent is not in this checkout yet: starting without the L7 tier");
       }
-      Map<String, Integer> parsed = parseSizes(sizes);
       return guarded(() -> new LabUp(root, LabPaths.standard(), System.out).run(new LabUp.Options(file, parsed, replace,
           l7, Duration.ofSeconds(timeoutSeconds), keepOnFailure, haltAfter)));
     }

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.example.lb.common.config.Validation;
 
 /**
- * One request line on a fresh Unix-socket connection, reply read until HAProxy closes the
- * connection (non-interactive mode). No reliance on the blank line that usually ends a reply:
+ * One request line on a fresh Unix-socket connection, then end of input (like {@code socat}), and
+ * the reply read until HAProxy closes the connection (non-interactive mode; the 2.6 master CLI
+ * waits for the end of input before it closes). No reliance on the blank line that usually ends a reply:
  * HAProxy 2.6 omits it after some messages (e.g. {@code del server}). Each call owns its
  * connection, so one instance may be used from any number of threads.
  */
@@ -77,6 +78,8 @@ final class CliTransport {
           channel.write(request);
           if (!request.hasRemaining()) {
             written = true;
+            // End of input: the stats socket closes after its reply anyway, the master CLI only then.
+            channel.shutdownOutput();
             key.interestOps(SelectionKey.OP_READ);
           }
         }

@@ -60,6 +60,31 @@ class CliTransportTest {
   }
 
   @Test
+  void fullAcceptQueueIsRetriedUntilTheDeadline() throws IOException {
+    Path path = dir.resolve("full.sock");
+    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+        .bind(UnixDomainSocketAddress.of(path), 1); // never accepts
+    toClose.add(server);
+    for (int i = 0; i < 100; i++) { // fill the accept queue until connect(2) says EAGAIN
+      SocketChannel filler = SocketChannel.open(StandardProtocolFamily.UNIX);
+      toClose.add(filler);
+      try {
+        filler.configureBlocking(false);
+        filler.connect(UnixDomainSocketAddress.of(path));
+      } catch (java.net.SocketException e) {
+        assertThat(CliTransport.acceptQueueFull(e)).as(e.getMessage()).isTrue();
+        break;
+      }
+    }
+
+    assertThatThrownBy(() -> RuntimeSocket.open(path, Duration.ofMillis(200)).showInfo())
+        .isInstanceOfSatisfying(RuntimeIoException.class, e -> {
+          assertThat(e.timedOut()).isTrue();
+          assertThat(e.getMessage()).contains("accept queue full for 200 ms");
+        });
+  }
+
+  @Test
   void replyIsReadUntilCloseEvenWithoutTheEndingBlankLine() throws IOException {
     Path path = answeringServer("\n[6]: Server deleted.\n");
 

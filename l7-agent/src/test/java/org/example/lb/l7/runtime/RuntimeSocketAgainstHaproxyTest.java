@@ -308,7 +308,7 @@ class RuntimeSocketAgainstHaproxyTest {
   void concurrentCallsEachGetTheirOwnReply() throws Exception {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<Integer>> results = new ArrayList<>();
-      for (int i = 0; i < 32; i++) {
+      for (int i = 0; i < 64; i++) { // more than the CLI's default stats maxconn of 10
         boolean stat = i % 2 == 0;
         results.add(pool.submit(() -> stat ? admin.showStat().size() : admin.showServersState().servers().size()));
       }

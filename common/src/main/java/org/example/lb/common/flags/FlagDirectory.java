@@ -67,6 +67,7 @@ public final class FlagDirectory implements AutoCloseable {
    */
   public static FlagDirectory watch(Path directory, Duration rescanInterval, Executor executor, Listener listener) {
     FlagDirectory flags = new FlagDirectory(directory, rescanInterval, executor, listener);
+    flags.watchService = flags.register(); // before the first scan, so no change can fall between the two
     flags.scan();
     flags.thread.start();
     return flags;
@@ -80,7 +81,7 @@ public final class FlagDirectory implements AutoCloseable {
   private void run() {
     while (!closed) {
       try {
-        WatchService ws = register();
+        WatchService ws = watchService != null ? watchService : register();
         long deadline = System.nanoTime() + rescanInterval.toNanos();
         while (!closed) {
           long wait = deadline - System.nanoTime();

@@ -54,10 +54,22 @@ class FlagDirectoryTest {
     Files.writeString(dir.resolve("f"), "a");
     watch(dir, Duration.ofMillis(50));
     Poll.until(Duration.ofSeconds(5), "first", () -> changes.size() == 1);
-    Files.writeString(dir.resolve("f"), "a");
+    // Rewritten atomically: a plain write truncates first, and a scan may then see (and report) the empty file,
+    // which is what consumers of half-written files must tolerate (see truncatedFileIsReportedAsItIs).
+    Files.writeString(dir.resolve(".f.tmp"), "a");
+    Files.move(dir.resolve(".f.tmp"), dir.resolve("f"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(dir.resolve("g"), "b"); // a later change proves the scans after the rewrite happened
     Poll.until(Duration.ofSeconds(5), "g", () -> changes.contains(new Change("g", Optional.of("b"))));
     assertThat(changes).filteredOn(c -> c.name().equals("f")).hasSize(1);
+  }
+
+  @Test
+  void truncatedFileIsReportedAsItIs() throws Exception {
+    Files.writeString(dir.resolve("f"), "drain\n");
+    watch(dir, Duration.ofSeconds(30));
+    Poll.until(Duration.ofSeconds(5), "first", () -> changes.size() == 1);
+    Files.writeString(dir.resolve("f"), ""); // what a reader sees between `>` truncating and the shell writing
+    Poll.until(Duration.ofSeconds(5), "empty", () -> changes.contains(new Change("f", Optional.of(""))));
   }
 
   @Test

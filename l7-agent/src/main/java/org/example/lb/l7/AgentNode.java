@@ -120,11 +120,7 @@ final class AgentNode implements AutoCloseable {
   }
 
   private String statusJson() {
-    try {
-      return ConfigLoader.json().writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("agent", status()));
-    } catch (IOException e) {
-      return "{\"error\": \"" + e.getMessage() + "\"}";
-    }
+    return AdminServer.json(Map.of("agent", status()));
   }
 
   /** Releases {@link #awaitShutdown} on SIGTERM/SIGINT (the JVM's shutdown hook). */

@@ -165,11 +165,7 @@ final class LoadBalancerNode implements AutoCloseable {
     if (selfStatus != null) {
       s.put("maintenance", Map.of("pending", selfStatus.pending(), "lastError", selfStatus.lastError()));
     }
-    try {
-      return ConfigLoader.json().writerWithDefaultPrettyPrinter().writeValueAsString(s);
-    } catch (IOException e) {
-      return "{\"error\": \"" + e.getMessage() + "\"}";
-    }
+    return AdminServer.json(s);
   }
 
   void awaitShutdown() throws InterruptedException {

@@ -87,6 +87,8 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
    * @param drainTimeout how long the drain workflow waits for a server's sessions to end before MAINT; default 30s
    * @param hardStopAfter how long an old worker may keep serving after a reload; default 5m
    * @param binary the haproxy executable, used to check a new config before a reload; default /usr/sbin/haproxy
+   * @param maxconn HAProxy's global maxconn; default 4000. HAProxy needs about two file descriptors per connection
+   *     and refuses to start when the open-files hard limit cannot hold them (containers often cap it at 20000)
    */
   public record Haproxy(
       Path binary,
@@ -99,8 +101,10 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
       Duration checkInterval,
       Duration agentInterval,
       Duration drainTimeout,
-      Duration hardStopAfter) {
+      Duration hardStopAfter,
+      int maxconn) {
     public Haproxy {
+      maxconn = maxconn == 0 ? 4000 : Validation.range("haproxy.maxconn", maxconn, 1, 1_000_000);
       binary = binary == null ? Path.of("/usr/sbin/haproxy") : binary;
       Validation.required("haproxy.configFile", configFile);
       Validation.required("haproxy.runDirectory", runDirectory);

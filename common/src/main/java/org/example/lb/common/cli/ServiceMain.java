@@ -5,7 +5,8 @@ import picocli.CommandLine;
 
 /**
  * Runs a picocli command with the project's exit-code contract: 0 success, 1 runtime failure,
- * 2 user error (bad arguments or config), each reported as one line on stderr, never a stack trace.
+ * 2 user error (bad arguments or config), each reported as one line on stderr, never a stack trace
+ * (set the environment variable {@code LB_DEBUG} to also print the stack trace of a runtime failure).
  */
 public final class ServiceMain {
   /** Exit code for a user's mistake in arguments or configuration. */
@@ -29,7 +30,12 @@ public final class ServiceMain {
         commandLine.getErr().println("error: " + t.getMessage());
         return USAGE;
       }
-      throw ex;
+      // A runtime failure (port in use, daemon unreachable): one line; the stack trace only when debugging.
+      commandLine.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      if (System.getenv("LB_DEBUG") != null) {
+        ex.printStackTrace(commandLine.getErr());
+      }
+      return 1;
     });
     return cl.execute(args);
   }

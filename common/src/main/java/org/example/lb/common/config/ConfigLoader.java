@@ -51,6 +51,9 @@ public final class ConfigLoader {
 
   /** Parses {@code text} as if read from {@code file} (used for messages only). */
   public static <T> T parse(Path file, String text, Class<T> type) throws ConfigException {
+    if (text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+      throw new ConfigException(file, 0, "empty file (expected: a YAML mapping)");
+    }
     try {
       return parseUnlocated(file, text, type);
     } catch (Located e) {
@@ -80,20 +83,34 @@ public final class ConfigLoader {
     if (colon <= 0) {
       return fallback;
     }
-    String[] lines = text.split("\n", -1);
+    String[] lines = text.split("\\n", -1);
+    java.util.regex.Matcher segments =
+        java.util.regex.Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]").matcher(message.substring(0, colon));
+    java.util.regex.Pattern listItem = java.util.regex.Pattern.compile("^\\s*-(\\s|$)");
     int at = 0;
     int found = -1;
-    for (String key : message.substring(0, colon).replaceAll("\\[[^]]*]", "").split("\\.")) {
-      if (key.isEmpty() || key.equals("(top)")) {
-        continue;
-      }
-      java.util.regex.Pattern p = java.util.regex.Pattern.compile(
-          "(^\\s*(-\\s+)?|[{,]\\s*)\"?" + java.util.regex.Pattern.quote(key) + "\"?\\s*:");
+    while (segments.find()) {
       int i = at;
-      while (i < lines.length && !p.matcher(lines[i]).find()) {
-        i++;
+      if (segments.group(2) != null) { // [n]: the n-th list item after the key's line
+        int wanted = Integer.parseInt(segments.group(2));
+        int seen = -1;
+        for (i = found + 1; i < lines.length; i++) {
+          if (listItem.matcher(lines[i]).find() && ++seen == wanted) {
+            break;
+          }
+        }
+      } else {
+        String key = segments.group(1);
+        if (key.equals("(top)")) {
+          continue;
+        }
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+            "(^\\s*(-\\s+)?|[{,]\\s*)\"?" + java.util.regex.Pattern.quote(key) + "\"?\\s*:");
+        while (i < lines.length && !p.matcher(lines[i]).find()) {
+          i++;
+        }
       }
-      if (i == lines.length) {
+      if (i >= lines.length) {
         break;
       }
       found = i;
@@ -131,7 +148,7 @@ public final class ConfigLoader {
           ? qualify(e, cause.getMessage()) : path(e) + ": " + e.getOriginalMessage();
       throw new Located(line(e), why);
     } catch (JsonProcessingException e) {
-      throw new Located(line(e), "not valid YAML: " + e.getOriginalMessage());
+      throw new Located(line(e), "not valid YAML: " + oneLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ConfigException(file, 0, "cannot parse: " + e.getMessage());
     }
@@ -144,6 +161,14 @@ public final class ConfigLoader {
       return message;
     }
     return parent + "." + message;
+  }
+
+  /** The YAML parser's multi-line explanation, without its excerpt and caret lines. */
+  private static String oneLine(String message) {
+    return message == null ? "" : message.lines()
+        .filter(l -> !l.isBlank() && !l.startsWith(" "))
+        .map(String::strip)
+        .collect(Collectors.joining("; "));
   }
 
   private static String describe(Object value) {

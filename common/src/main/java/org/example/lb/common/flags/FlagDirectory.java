@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * <p>Listeners run on the given executor, in order, one change at a time: give it the serialized
  * executor of the state machine that consumes the flags. Only regular files directly in the
  * directory are reported; files larger than {@value #MAX_BYTES} bytes are reported as their first
- * {@value #MAX_BYTES} bytes. The directory may be missing: it is then treated as empty.
+ * {@value #MAX_BYTES} bytes. The directory may be missing: it is then treated as empty. A file that exists but
+ * cannot be read (permissions, I/O error) keeps its last known content: it is not reported as removed.
  */
 public final class FlagDirectory implements AutoCloseable {
   /** Flag files are small; anything beyond this is ignored. */
@@ -66,6 +67,7 @@ public final class FlagDirectory implements AutoCloseable {
    */
   public static FlagDirectory watch(Path directory, Duration rescanInterval, Executor executor, Listener listener) {
     FlagDirectory flags = new FlagDirectory(directory, rescanInterval, executor, listener);
+    flags.watchService = flags.register(); // before the first scan, so no change can fall between the two
     flags.scan();
     flags.thread.start();
     return flags;
@@ -79,7 +81,7 @@ public final class FlagDirectory implements AutoCloseable {
   private void run() {
     while (!closed) {
       try {
-        WatchService ws = register();
+        WatchService ws = watchService != null ? watchService : register();
         long deadline = System.nanoTime() + rescanInterval.toNanos();
         while (!closed) {
           long wait = deadline - System.nanoTime();
@@ -150,7 +152,12 @@ public final class FlagDirectory implements AutoCloseable {
           if (name.startsWith(".") || !Files.isRegularFile(file)) {
             continue; // editors' and our own temporary files
           }
-          read(file).ifPresent(content -> now.put(name, content));
+          Optional<String> content = read(file);
+          if (content.isPresent()) {
+            now.put(name, content.get());
+          } else if (Files.exists(file) && known.containsKey(name)) {
+            now.put(name, known.get(name)); // present but unreadable: keep what we knew, never report a removal
+          }
         }
       } catch (NoSuchFileException e) {
         // directory removed between the check and the listing: treat as empty

@@ -36,6 +36,16 @@ public final class AdminServer implements AutoCloseable {
     return new AdminServer(server);
   }
 
+  /** Renders a status document (maps, lists, records) as indented JSON; never throws. */
+  public static String json(Object status) {
+    try {
+      return org.example.lb.common.config.ConfigLoader.json().writerWithDefaultPrettyPrinter()
+          .writeValueAsString(status);
+    } catch (IOException e) {
+      return "{\"error\": \"cannot render status: " + e.getMessage().replace("\"", "'") + "\"}";
+    }
+  }
+
   public int port() {
     return server.getAddress().getPort();
   }

@@ -52,7 +52,7 @@ public final class HaproxyConfig {
     b.append("    stats timeout 30s\n");
     b.append("    server-state-file ").append(h.serverStateFile()).append('\n');
     b.append("    hard-stop-after ").append(millis(h.hardStopAfter())).append('\n');
-    b.append("    maxconn 20000\n");
+    b.append("    maxconn ").append(h.maxconn()).append('\n');
     b.append('\n');
     b.append("defaults\n");
     b.append("    mode http\n");

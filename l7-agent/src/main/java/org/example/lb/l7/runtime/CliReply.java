@@ -49,6 +49,14 @@ record CliReply(String command, String text, Severity severity, String message) 
     return this;
   }
 
+  /** The text without the empty line that ends most replies ({@code ""} for an empty reply). */
+  String body() {
+    if (text.equals("\n")) {
+      return "";
+    }
+    return text.endsWith("\n\n") ? text.substring(0, text.length() - 1) : text;
+  }
+
   Optional<Severity> severityIfAny() {
     return Optional.ofNullable(severity);
   }

@@ -2,6 +2,7 @@ package org.example.lb.l7.runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -11,18 +12,24 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.example.lb.common.config.Validation;
 
 /**
- * One request line on a fresh Unix-socket connection, reply read until HAProxy closes the
- * connection (non-interactive mode). No reliance on the blank line that usually ends a reply:
+ * One request line on a fresh Unix-socket connection, then end of input (like {@code socat}), and
+ * the reply read until HAProxy closes the connection (non-interactive mode; the 2.6 master CLI
+ * waits for the end of input before it closes). No reliance on the blank line that usually ends a reply:
  * HAProxy 2.6 omits it after some messages (e.g. {@code del server}). Each call owns its
  * connection, so one instance may be used from any number of threads.
  */
 final class CliTransport {
   /** Replies larger than this are refused rather than buffered (a full "show stat" is far smaller). */
   static final int MAX_REPLY_BYTES = 64 << 20;
+
+  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final Path socket;
   private final Duration timeout;
@@ -53,10 +60,9 @@ final class CliTransport {
     ByteBuffer request = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream reply = new ByteArrayOutputStream(4096);
     boolean written = false;
-    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+    try (SocketChannel channel = connect(deadline);
         Selector selector = Selector.open()) {
-      channel.configureBlocking(false);
-      boolean connected = channel.connect(UnixDomainSocketAddress.of(socket));
+      boolean connected = channel.isConnected();
       SelectionKey key = channel.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT);
       ByteBuffer in = ByteBuffer.allocate(16384);
       while (true) {
@@ -77,6 +83,8 @@ final class CliTransport {
           channel.write(request);
           if (!request.hasRemaining()) {
             written = true;
+            // End of input: the stats socket closes after its reply anyway, the master CLI only then.
+            channel.shutdownOutput();
             key.interestOps(SelectionKey.OP_READ);
           }
         }
@@ -102,6 +110,43 @@ final class CliTransport {
       String what = written ? "reading the reply" : "connecting or sending";
       throw new RuntimeIoException(socket, what + " failed: " + e, false, e);
     }
+  }
+
+  /**
+   * A non-blocking channel, connected or with its connect pending. A full accept queue (EAGAIN:
+   * HAProxy's CLI accepts {@code stats maxconn} connections, 10 by default) is retried with
+   * backoff until the deadline; other connect errors (no such file, refused) fail at once.
+   */
+  private SocketChannel connect(long deadline) throws IOException {
+    long backoff = MIN_BACKOFF_NANOS;
+    while (true) {
+      SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        channel.configureBlocking(false);
+        channel.connect(UnixDomainSocketAddress.of(socket));
+        return channel;
+      } catch (SocketException e) {
+        channel.close();
+        if (!acceptQueueFull(e)) {
+          throw e;
+        }
+        if (deadline - System.nanoTime() <= backoff) {
+          throw new RuntimeIoException(socket, "accept queue full for " + timeout.toMillis() + " ms (" + e.getMessage()
+              + "); too many concurrent CLI clients for stats maxconn?", true, e);
+        }
+        LockSupport.parkNanos(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    }
+  }
+
+  /** EAGAIN from connect(2) on a Unix socket; the JDK reports it only by its strerror text. */
+  static boolean acceptQueueFull(SocketException e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return m.contains("temporarily unavailable") || m.contains("try again");
   }
 
   private RuntimeIoException timeout(boolean written, int received) {

@@ -89,8 +89,9 @@ public interface RuntimeSocket {
   void delServer(String backend, String server);
 
   /**
-   * Sends one command line as is (after the severity prefix) and returns its reply text. A
-   * {@code ;} separates commands, as on the CLI; only the first reply's error is detected.
+   * Sends one command line as is (after the severity prefix) and returns its reply text without the
+   * empty line that ends it ({@code ""} for commands that print nothing). A {@code ;} separates
+   * commands, as on the CLI; only the first reply's error is detected.
    */
   String raw(String command);
 }

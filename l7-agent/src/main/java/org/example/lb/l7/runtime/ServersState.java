@@ -18,6 +18,15 @@ public record ServersState(int version, List<String> columns, List<ServerState> 
     servers = List.copyOf(servers);
   }
 
+  /**
+   * Parses {@code show servers state} output or a server-state file (version 1).
+   *
+   * @throws RuntimeReplyException naming the line and field that do not fit the format
+   */
+  public static ServersState parse(String text) {
+    return ServersStateFormat.parse(text);
+  }
+
   public Optional<ServerState> server(String backend, String server) {
     return servers.stream()
         .filter(s -> s.backendName().equals(backend) && s.serverName().equals(server))

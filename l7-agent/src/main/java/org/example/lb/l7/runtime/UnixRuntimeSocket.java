@@ -106,7 +106,7 @@ final class UnixRuntimeSocket implements RuntimeSocket {
     if (command == null || command.isBlank()) {
       throw new IllegalArgumentException("command: missing (expected: a CLI command)");
     }
-    return execute(command).text();
+    return execute(command).body();
   }
 
   @Override

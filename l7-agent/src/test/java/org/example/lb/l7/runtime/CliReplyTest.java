@@ -62,6 +62,13 @@ class CliReplyTest {
   }
 
   @Test
+  void bodyDropsTheEmptyLineThatEndsAReply() {
+    assertThat(CliReply.ofStatsSocket("c", "\n\n").body()).isEmpty();
+    assertThat(CliReply.ofStatsSocket("c", "\nbe\nother\n\n").body()).isEqualTo("be\nother\n");
+    assertThat(CliReply.ofStatsSocket("c", "\n[6]: Server deleted.\n").body()).isEqualTo("[6]: Server deleted.\n");
+  }
+
+  @Test
   void unknownCommandKeepsSuggestionsInTheReply() {
     RuntimeCommandException e = (RuntimeCommandException) org.assertj.core.api.Assertions.catchThrowable(
         () -> CliReply.ofStatsSocket("bogus command", Fixtures.raw("err-unknown-command.txt")).requireSuccess());

@@ -31,8 +31,6 @@ public final class L7Tier {
   public static final int ADMIN_PORT = 9100;
   /** HAProxy's frontend port. */
   public static final int HTTP_PORT = 80;
-  /** The global maxconn of the haproxy.cfg l7-agent generates. */
-  static final int CONFIG_MAXCONN = 20000;
 
   private static final String SERVER_SEGMENT = "servers";
   private static final String FABRIC_SEGMENT = "fabric";
@@ -157,7 +155,7 @@ public final class L7Tier {
       throw new LabFailure(node.name() + ": l7-agent haproxy-config wrote no " + cfg);
     }
     List<String> haproxy = new ArrayList<>(List.of("/usr/sbin/haproxy", "-W", "-db"));
-    connectionLimit(openFilesHardLimit()).ifPresent(n -> haproxy.addAll(List.of("-n", Integer.toString(n))));
+    connectionLimit(configMaxconn(cfg), openFilesHardLimit()).ifPresent(n -> haproxy.addAll(List.of("-n", Integer.toString(n))));
     haproxy.addAll(List.of("-f", cfg.toString(), "-S", dirs.run().resolve("master.sock").toString(),
         "-p", dirs.run().resolve("haproxy.pid").toString()));
     launcher.start(node.name(), "haproxy", haproxy, dirs.log().resolve("haproxy.log"));
@@ -171,12 +169,27 @@ public final class L7Tier {
    * connection and refuses to start otherwise ("Cannot raise FD limit"), and in a container even
    * root may not raise the hard limit. Empty when the limit is ample.
    */
-  static java.util.Optional<Integer> connectionLimit(long openFilesHardLimit) {
-    long needed = 2L * CONFIG_MAXCONN + 200;
+  static java.util.Optional<Integer> connectionLimit(int configMaxconn, long openFilesHardLimit) {
+    long needed = 2L * configMaxconn + 200;
     if (openFilesHardLimit <= 0 || openFilesHardLimit >= needed) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of((int) Math.max(100, (openFilesHardLimit - 200) / 2));
+  }
+
+  /** The first {@code maxconn N} of a haproxy.cfg (the global one); 0 when there is none. */
+  static int configMaxconn(Path cfg) {
+    try {
+      for (String line : Files.readAllLines(cfg)) {
+        String[] words = line.trim().split("\\s+");
+        if (words.length == 2 && words[0].equals("maxconn") && words[1].matches("\\d{1,9}")) {
+          return Integer.parseInt(words[1]);
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return 0;
   }
 
   /** The hard RLIMIT_NOFILE of this process (inherited by what it starts); 0 when unknown or unlimited. */

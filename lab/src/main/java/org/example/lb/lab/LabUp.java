@@ -127,6 +127,13 @@ public final class LabUp {
       if (options.haltAfter() >= 0) {
         journal.haltAfter(options.haltAfter());
       }
+      Thread interrupted = new Thread(() -> {
+        if (journal.state().phase().equals("building")) {
+          System.err.println("lab up interrupted: what it created is recorded in " + paths.journal()
+              + "; remove it with bin/lab down");
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(interrupted);
       try {
         build(topology, journal, l7, options);
         journal.phase("up");
@@ -140,6 +147,12 @@ public final class LabUp {
           new LabDown(paths, out).tearDown();
         }
         return 1;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(interrupted);
+        } catch (IllegalStateException e) {
+          // the JVM is already shutting down: the hook says what to do
+        }
       }
       printSummary(topology, journal.state(), options.l7());
       demonstrate(topology, options.l7());

@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.lab.diagram.DotDiagram;
-import org.example.lb.lab.l7.L7Tier;
 import org.example.lb.lab.netns.Exec;
 import org.example.lb.lab.netns.Netns;
 import org.example.lb.lab.state.Journal;
@@ -143,10 +142,7 @@ public final class LabCommand implements Callable<Integer> {
       Path file = topology != null ? topology : root.resolve("lab/topology.yaml");
       Map<String, Integer> parsed = parseSizes(sizes);
       Topology.load(file, parsed); // report a bad topology before anything else
-      boolean l7 = !noL7 && L7Tier.available(root);
-      if (!noL7 && !l7) {
-        System.out.println("note: l7-agent is not in this checkout yet: starting without the L7 tier");
-      }
+      boolean l7 = !noL7;
       return guarded(() -> new LabUp(root, LabPaths.standard(), System.out).run(new LabUp.Options(file, parsed, replace,
           l7, Duration.ofSeconds(timeoutSeconds), keepOnFailure, haltAfter)));
     }

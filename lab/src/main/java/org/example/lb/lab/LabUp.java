@@ -308,7 +308,7 @@ public final class LabUp {
     }
     out.println();
     if (!l7) {
-      out.println("L7 tier not started (l7-agent is not in this checkout, or --no-l7)");
+      out.println("L7 tier not started (--no-l7)");
     }
   }
 

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.example.lb.common.cli.ServiceMain;
-import org.example.lb.lab.l7.L7Tier;
 import org.example.lb.lab.netns.Netns;
 import org.example.lb.lab.node.ProcStat;
 import org.example.lb.lab.state.Journal;
@@ -51,7 +50,7 @@ class LabLifecycleTest {
   void upThenDownLeavesNothingBehind() throws Exception {
     Map<String, Integer> sizes = Map.of("LB7", 2, "S", 3);
     Topology topology = Topology.load(topologyFile, sizes);
-    boolean l7 = L7Tier.available(root);
+    boolean l7 = true;
 
     int up = new LabUp(root, paths, out).run(new LabUp.Options(topologyFile, sizes, false, l7, Duration.ofSeconds(180),
         false, -1));

@@ -43,11 +43,6 @@ public final class L7Tier {
     this.paths = paths;
   }
 
-  /** True when the l7-agent sources (its command) exist in this checkout. */
-  public static boolean available(Path repoRoot) {
-    return Files.exists(repoRoot.resolve("l7-agent/src/main/java/org/example/lb/l7/L7AgentCommand.java"));
-  }
-
   private Path launcher() {
     return repoRoot.resolve("bin/l7-agent");
   }

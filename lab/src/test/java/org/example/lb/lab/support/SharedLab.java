@@ -9,7 +9,6 @@ import java.util.Map;
 import org.example.lb.lab.LabDown;
 import org.example.lb.lab.LabUp;
 import org.example.lb.lab.ProjectRoot;
-import org.example.lb.lab.l7.L7Tier;
 import org.example.lb.lab.state.LabPaths;
 import org.example.lb.lab.topology.Topology;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -56,7 +55,7 @@ public final class SharedLab implements ParameterResolver {
     try {
       Path root = ProjectRoot.find();
       Path file = root.resolve("lab/topology.yaml");
-      boolean l7 = L7Tier.available(root);
+      boolean l7 = true;
       ByteArrayOutputStream buffer = new ByteArrayOutputStream();
       PrintStream out = new PrintStream(new TeeStream(buffer, System.out), true, StandardCharsets.UTF_8);
       int code = new LabUp(root, LabPaths.standard(), out).run(new LabUp.Options(file, Map.of(), false, l7,

@@ -104,6 +104,37 @@ class L7MaintenanceLabTest {
   }
 
   @Test
+  void maintDrainsFirstAndEntersMaintOnlyWhenTheDownloadHasEnded(RunningLab lab, @TempDir Path dir) throws Exception {
+    this.lab = lab;
+    List<String> others = List.of("S1", "S2", "S4", "S5");
+    others.forEach(s -> flag(s, "drain"));
+    awaitOnEveryBalancer("S1,S2,S4,S5 drained", states -> others.stream().allMatch(
+        s -> states.get(s).adminState().effective() == ServerAdminState.DRAIN));
+    Path body = dir.resolve("10M");
+    CompletableFuture<Exec.Result> download = CompletableFuture.supplyAsync(() -> Netns.exec("users", List.of(
+        "curl", "-s", "-f", "--max-time", "60", "--limit-rate", "2M", "--interface", "203.0.113.44",
+        "-o", body.toString(), "http://192.0.2.71/" + Payload.NAME), CMD), threads);
+    Poll.until(CONVERGE, "the download is a session on LB7-1/S3", () -> sessions("LB7-1", "S3") >= 1);
+    others.forEach(s -> flag(s, "ready"));
+    flag("S3", "maint");
+
+    // LB7-1 carries the download: S3 stays in DRAIN there until it ends. Balancers without sessions on S3
+    // go straight through the drain to MAINT.
+    awaitOnEveryBalancer("S3 leaves READY", states -> states.get("S3").adminState().effective() != ServerAdminState.READY);
+    assertThat(download).isNotDone();
+    assertThat(runtime(node("LB7-1")).showServersState(HaproxyConfig.SERVERS_BACKEND).server(
+        HaproxyConfig.SERVERS_BACKEND, "S3").orElseThrow().adminState().effective())
+        .as("S3 on LB7-1 while its download runs").isEqualTo(ServerAdminState.DRAIN);
+    assertThat(requests(30)).doesNotContainKey("S3");
+
+    Exec.Result r = download.get();
+    assertThat(r.exitCode()).as("download through maint: %s", r.stderr()).isZero();
+    assertThat(Payload.sha256(Files.readAllBytes(body))).isEqualTo(Payload.sha256());
+    awaitOnEveryBalancer("S3 in MAINT once drained", states ->
+        states.get("S3").adminState().effective() == ServerAdminState.MAINT);
+  }
+
+  @Test
   void weightAndMaxconnFromTheServerReachEveryBalancer(RunningLab lab) {
     this.lab = lab;
     flag("S2", "50% maxconn:7");
@@ -184,6 +215,10 @@ class L7MaintenanceLabTest {
 
   private List<Node> balancers() {
     return lab.topology().nodesWithRole(Role.L7);
+  }
+
+  private Node node(String name) {
+    return lab.topology().node(name).orElseThrow();
   }
 
   private RuntimeSocket runtime(Node lb) {

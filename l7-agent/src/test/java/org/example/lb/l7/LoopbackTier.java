@@ -137,7 +137,7 @@ final class LoopbackTier implements AutoCloseable {
     Path www = Files.createDirectories(dir.resolve("www"));
     LoopbackTier tier = new LoopbackTier(dir, settings, writeTenMegabytes(www.resolve("10M")));
     try {
-      tier.startAll(www);
+      tier.startAll();
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
       tier.close();
       throw e;
@@ -145,15 +145,9 @@ final class LoopbackTier implements AutoCloseable {
     return tier;
   }
 
-  private void startAll(Path www) throws IOException, InterruptedException {
+  private void startAll() throws IOException, InterruptedException {
     for (int i = 1; i <= settings.servers(); i++) {
-      String name = "s" + i;
-      Path sdir = Files.createDirectories(dir.resolve(name));
-      Files.createDirectories(sdir.resolve("flags"));
-      NginxServer nginx = NginxServer.start(sdir, name, www, settings.downloadRate());
-      Server s = new Server(name, sdir, nginx, FreePorts.one());
-      servers.put(name, s);
-      startAgent(name);
+      addServer("s" + i);
     }
     Files.createDirectories(lbDir.resolve("flags"));
     configFile = lbDir.resolve("l7-agent.yaml");
@@ -302,6 +296,24 @@ final class LoopbackTier implements AutoCloseable {
   }
 
   // ---- actions ----
+
+  /**
+   * Starts one more server (nginx and agent) that the next {@link #writeConfig} lists; HAProxy and the controller
+   * learn of it only by a reload.
+   */
+  void addServer(String name) throws IOException, InterruptedException {
+    Path sdir = Files.createDirectories(dir.resolve(name));
+    Files.createDirectories(sdir.resolve("flags"));
+    NginxServer nginx = NginxServer.start(sdir, name, dir.resolve("www"), settings.downloadRate());
+    servers.put(name, new Server(name, sdir, nginx, FreePorts.one()));
+    startAgent(name);
+  }
+
+  /** Rewrites the YAML with the current servers and settings, then reloads like SIGHUP to {@code l7-agent run}. */
+  void reloadNode() throws IOException {
+    config = writeConfig(settings);
+    node.reload();
+  }
 
   void startController() throws IOException, InterruptedException {
     node = LoadBalancerNode.start(configFile, config);

@@ -222,6 +222,63 @@ class ReloadTest {
     assertThat(live.resolveSibling("haproxy.cfg.rejected")).as("no rejected config left once one loads").doesNotExist();
   }
 
+  @Test
+  void sighupReloadFollowsANewServerAndKeepsPushing() throws Exception {
+    tier = LoopbackTier.start(dir, LoopbackTier.Settings.defaults().withAgentInterval(Duration.ofSeconds(10)));
+    tier.writeServerFlag("s1", "drain\n");
+    Poll.until(StatePushTest.PUSH_DEADLINE, "s1 DRAIN", () -> tier.admin("s1") == ServerAdminState.DRAIN);
+    tier.addServer("s3");
+    tier.writeServerFlag("s3", "40%\n");
+
+    tier.reloadNode(); // what SIGHUP to l7-agent run does: re-read the YAML, reload HAProxy, follow the servers
+
+    Poll.until(StatePushTest.PUSH_DEADLINE, "s3 at 40%, pushed by the controller once it watches s3",
+        () -> tier.state("s3").userWeight() == 40);
+    assertThat(tier.admin("s1")).isEqualTo(ServerAdminState.DRAIN);
+    Poll.until(Duration.ofSeconds(5), "s3 UP", () -> tier.stat("s3").status().startsWith("UP"));
+    tier.writeServerFlag("s3", "drain\n");
+    Poll.until(StatePushTest.PUSH_DEADLINE, "s3 DRAIN, pushed", () -> tier.admin("s3") == ServerAdminState.DRAIN);
+    tier.writeNodeFlag("maint\n");
+    Poll.until(StatePushTest.PUSH_DEADLINE, "/healthcheck 503 after the node's maint, pushed", () -> {
+      try {
+        return tier.get("/healthcheck").status() == 503;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+  }
+
+  @Test
+  void aDrainInProgressEndsInMaintAcrossAReloadAndItsDownloadCompletes() throws Exception {
+    tier = LoopbackTier.start(dir, LoopbackTier.Settings.defaults().withAgentInterval(Duration.ofMillis(500))
+        .withDownloadRate("1m"));
+    tier.writeServerFlag("s2", "drain\n");
+    Poll.until(StatePushTest.PUSH_DEADLINE, "s2 DRAIN", () -> tier.admin("s2") == ServerAdminState.DRAIN);
+    CompletableFuture<String> started = new CompletableFuture<>();
+    CompletableFuture<RawHttp.Download> download = CompletableFuture.supplyAsync(() -> {
+      try {
+        return RawHttp.download(tier.frontendPort(), "/10M", started);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, r -> Thread.ofVirtual().start(r));
+    assertThat(started.get(10, TimeUnit.SECONDS)).isEqualTo("s1");
+    tier.writeServerFlag("s1", "maint\n");
+    Poll.until(StatePushTest.PUSH_DEADLINE, "s1 DRAIN (draining its download)",
+        () -> tier.admin("s1") == ServerAdminState.DRAIN);
+
+    tier.reload();
+
+    // The new worker has no session on s1: the drain ends there; the old worker finishes the download.
+    Poll.until(Duration.ofSeconds(5), "s1 MAINT in the new worker", () -> tier.admin("s1") == ServerAdminState.MAINT);
+    assertThat(download.isDone()).as("the download still runs on the old worker").isFalse();
+    RawHttp.Download d = download.get(60, TimeUnit.SECONDS);
+    assertThat(d.status()).isEqualTo(200);
+    assertThat(d.bytes()).isEqualTo(LoopbackTier.TEN_MEGABYTES);
+    assertThat(d.sha256()).isEqualTo(tier.tenMegabytesSha256());
+    assertThat(tier.state("s1").agentState().enabled()).as("s1's agent check enabled again").isTrue();
+  }
+
   /**
    * A stand-in for the haproxy binary that runs the real HAProxy with one more configuration file holding an
    * unknown keyword, so {@code haproxy -c} fails with HAProxy's own ALERT.

@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
-import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.metrics.AdminServer;
 import org.example.lb.common.metrics.Metrics;
 import org.example.lb.l7.agent.AgentCheckServer;
@@ -72,7 +71,6 @@ final class AgentNode implements AutoCloseable {
     AgentNode node = startWithoutAdmin(config, new Metrics());
     node.admin = AdminServer.start(config.admin().port(), node.metrics, node::statusJson);
     LOG.info("admin endpoint on 127.0.0.1:" + node.admin.port() + " (/metrics, /status)");
-    node.onShutdownSignal();
     return node;
   }
 
@@ -123,14 +121,7 @@ final class AgentNode implements AutoCloseable {
     return AdminServer.json(Map.of("agent", status()));
   }
 
-  /** Releases {@link #awaitShutdown} on SIGTERM/SIGINT (the JVM's shutdown hook). */
-  void onShutdownSignal() {
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-      LOG.info("shutting down");
-      close();
-    }));
-  }
-
+  /** Returns once {@link #close} was called (by {@link ProcessSignals} on SIGTERM in {@code l7-agent agent}). */
   void awaitShutdown() throws InterruptedException {
     shutdown.await();
   }

@@ -64,12 +64,13 @@ public final class L7AgentCommand {
   }
 
   @Command(name = "agent", mixinStandardHelpOptions = true,
-      description = "Serve this node's agent-check (server nodes). Runs until SIGTERM/SIGINT.")
+      description = "Serve this node's agent-check (server nodes). Runs until SIGTERM/SIGINT, then exits 0.")
   static final class Agent extends Common implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       L7Config c = load();
       try (AgentNode node = AgentNode.start(c)) {
+        ProcessSignals.onTerminate(node::close);
         node.awaitShutdown();
       }
       return 0;
@@ -78,12 +79,15 @@ public final class L7AgentCommand {
 
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = {"Serve this node's agent-check and control its HAProxy (load balancer nodes).",
-          "SIGHUP re-reads the config and reloads HAProxy; an invalid config keeps the running one."})
+          "SIGHUP re-reads the config and reloads HAProxy; an invalid config keeps the running one.",
+          "SIGTERM/SIGINT stop it (exit 0); HAProxy keeps the states applied so far."})
   static final class Run extends Common implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       L7Config c = loadLoadBalancer();
       try (LoadBalancerNode node = LoadBalancerNode.start(config, c)) {
+        ProcessSignals.onTerminate(node::close);
+        ProcessSignals.onHangup(node::reload);
         node.awaitShutdown();
       }
       return 0;

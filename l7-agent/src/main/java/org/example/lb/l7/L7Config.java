@@ -15,6 +15,8 @@ import org.example.lb.common.config.Validation;
 
 /**
  * The l7-agent configuration of one node (YAML, read by {@link org.example.lb.common.config.ConfigLoader}).
+ * Validation messages of a nested record name its own fields ({@code port}); the loader prefixes the path
+ * ({@code haproxy.servers[1].port}) and the line.
  * A server node has no {@code haproxy} section and runs the agent-check server only; a load balancer
  * node (LB7) has one and also runs the controller of its HAProxy.
  *
@@ -48,16 +50,16 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
   public record Agent(String address, int port, String file) {
     public Agent {
       address = address == null ? "::" : address;
-      Validation.ipLiteral("agent.address", address);
-      port = port == 0 ? 5555 : Validation.port("agent.port", port);
+      Validation.ipLiteral("address", address);
+      port = port == 0 ? 5555 : Validation.port("port", port);
       file = file == null ? "agent-check" : file;
       if (file.isBlank() || file.contains("/") || file.startsWith(".")) {
-        throw invalid("agent.file", file, "a file name inside flagDirectory, without '/'");
+        throw invalid("file", file, "a file name inside flagDirectory, without '/'");
       }
     }
 
     public InetAddress inetAddress() {
-      return Validation.ipLiteral("agent.address", address);
+      return Validation.ipLiteral("address", address);
     }
   }
 
@@ -68,7 +70,7 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
    */
   public record Admin(int port) {
     public Admin {
-      port = port == 0 ? 9100 : Validation.port("admin.port", port);
+      port = port == 0 ? 9100 : Validation.port("port", port);
     }
   }
 
@@ -104,33 +106,50 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
       Duration hardStopAfter,
       int maxconn) {
     public Haproxy {
-      maxconn = maxconn == 0 ? 4000 : Validation.range("haproxy.maxconn", maxconn, 1, 1_000_000);
+      maxconn = maxconn == 0 ? 4000 : Validation.range("maxconn", maxconn, 1, 1_000_000);
       binary = binary == null ? Path.of("/usr/sbin/haproxy") : binary;
-      Validation.required("haproxy.configFile", configFile);
-      Validation.required("haproxy.runDirectory", runDirectory);
+      Validation.required("configFile", configFile);
+      Validation.required("runDirectory", runDirectory);
+      if (!runDirectory.toString().matches("[^\\s#'\"\\\\]+")) {
+        throw invalid("runDirectory", "\"" + runDirectory + "\"",
+            "a path without spaces, #, quotes or backslashes: haproxy.cfg names its sockets and state file unquoted");
+      }
       if (binds == null || binds.isEmpty()) {
-        throw invalid("haproxy.binds", binds, "a non-empty list of IP address literals");
+        throw invalid("binds", binds, "a non-empty list of IP address literals");
       }
       for (int i = 0; i < binds.size(); i++) {
-        Validation.ipLiteral("haproxy.binds[" + i + "]", binds.get(i));
+        Validation.ipLiteral("binds[" + i + "]", binds.get(i));
       }
       binds = List.copyOf(binds);
-      port = port == 0 ? 80 : Validation.port("haproxy.port", port);
-      statsPort = statsPort == 0 ? 8404 : Validation.port("haproxy.statsPort", statsPort);
+      port = port == 0 ? 80 : Validation.port("port", port);
+      statsPort = statsPort == 0 ? 8404 : Validation.port("statsPort", statsPort);
       if (servers == null || servers.isEmpty()) {
-        throw invalid("haproxy.servers", servers, "a non-empty list of servers");
+        throw invalid("servers", servers, "a non-empty list of servers");
       }
       Set<String> names = new HashSet<>();
       for (Server s : servers) {
         if (!names.add(s.name())) {
-          throw invalid("haproxy.servers", s.name(), "unique server names");
+          throw invalid("servers", s.name(), "unique server names");
         }
       }
       servers = List.copyOf(servers);
-      checkInterval = checkInterval == null ? Duration.ofSeconds(1) : positive("haproxy.checkInterval", checkInterval);
-      agentInterval = agentInterval == null ? Duration.ofSeconds(2) : positive("haproxy.agentInterval", agentInterval);
-      drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : positive("haproxy.drainTimeout", drainTimeout);
-      hardStopAfter = hardStopAfter == null ? Duration.ofMinutes(5) : positive("haproxy.hardStopAfter", hardStopAfter);
+      checkInterval = checkInterval == null ? Duration.ofSeconds(1) : timer("checkInterval", checkInterval);
+      agentInterval = agentInterval == null ? Duration.ofSeconds(2) : timer("agentInterval", agentInterval);
+      drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : positive("drainTimeout", drainTimeout);
+      hardStopAfter = hardStopAfter == null ? Duration.ofMinutes(5) : timer("hardStopAfter", hardStopAfter);
+    }
+
+    /** HAProxy keeps timers as milliseconds in a signed 32-bit int and rejects longer ones ("timer overflow"). */
+    public static final Duration LONGEST_TIMER = Duration.ofMillis(Integer.MAX_VALUE);
+
+    /** A duration written into haproxy.cfg: positive and no longer than {@link #LONGEST_TIMER}. */
+    private static Duration timer(String field, Duration value) {
+      positive(field, value);
+      if (value.compareTo(LONGEST_TIMER) > 0) {
+        throw invalid(field, value.toMillis() + "ms", "at most " + LONGEST_TIMER.toMillis()
+            + "ms (~24.8 days), HAProxy's longest timer");
+      }
+      return value;
     }
 
     public Path statsSocket() {
@@ -161,18 +180,18 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
    */
   public record Server(String name, String address, int port, int agentPort, Integer weight) {
     public Server {
-      nonBlank("servers.name", name);
+      nonBlank("name", name);
       if (!name.matches("[A-Za-z0-9_.-]+")) {
-        throw invalid("servers.name", name, "letters, digits, '-', '_' or '.'");
+        throw invalid("name", name, "letters, digits, '-', '_' or '.'");
       }
-      Validation.ipLiteral("servers[" + name + "].address", address);
-      port = port == 0 ? 80 : Validation.port("servers[" + name + "].port", port);
-      agentPort = agentPort == 0 ? 5555 : Validation.port("servers[" + name + "].agentPort", agentPort);
-      weight = weight == null ? 100 : Validation.range("servers[" + name + "].weight", weight, 0, 256);
+      Validation.ipLiteral("address", address);
+      port = port == 0 ? 80 : Validation.port("port", port);
+      agentPort = agentPort == 0 ? 5555 : Validation.port("agentPort", agentPort);
+      weight = weight == null ? 100 : Validation.range("weight", weight, 0, 256);
     }
 
     public InetAddress inetAddress() {
-      return Validation.ipLiteral("servers[" + name + "].address", address);
+      return Validation.ipLiteral("address", address);
     }
   }
 }

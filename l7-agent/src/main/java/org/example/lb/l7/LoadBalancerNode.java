@@ -17,6 +17,7 @@ import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.metrics.AdminServer;
 import org.example.lb.common.metrics.Metrics;
+import org.example.lb.l7.agent.AgentCheckServer;
 import org.example.lb.l7.agent.AgentWatch;
 import org.example.lb.l7.control.Controller;
 import org.example.lb.l7.haproxy.HaproxyConfig;
@@ -27,7 +28,8 @@ import org.example.lb.l7.runtime.RuntimeSocket;
  * Everything {@code l7-agent run} does on a load balancer node: serves the node's own agent-check (its maintenance
  * flag), watches every server's agent, and lets the {@link Controller} push each change into HAProxy at once.
  * SIGHUP reloads: the config file is re-read (an invalid one is reported and the running state kept), HAProxy is
- * reloaded through {@link HaproxyReload}, and watches follow the new server list.
+ * reloaded through {@link HaproxyReload}, and watches follow the new server list. Signals are the command's
+ * business ({@link ProcessSignals}): starting a node in-process installs no handler.
  */
 final class LoadBalancerNode implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LoadBalancerNode.class.getName());
@@ -42,6 +44,7 @@ final class LoadBalancerNode implements AutoCloseable {
   private volatile L7Config config;
   private volatile Controller controller;
   private volatile List<Watched> watches = List.of();
+  private AgentCheckServer.Subscription selfReports;
   private AdminServer admin;
 
   private record Watched(Controller.Key key, AgentWatch watch) {}
@@ -58,12 +61,11 @@ final class LoadBalancerNode implements AutoCloseable {
     AgentNode self = AgentNode.startWithoutAdmin(config, metrics);
     LoadBalancerNode node = new LoadBalancerNode(configFile, config, metrics, self);
     node.controller = node.newController(config);
-    self.server().subscribe(reply -> node.controller.report(node.selfKey, reply));
+    node.selfReports = self.server().subscribe(reply -> node.controller.report(node.selfKey, reply));
     node.watches = node.watchServers(config);
     node.admin = AdminServer.start(config.admin().port(), metrics, node::statusJson);
     LOG.info("controlling HAProxy through " + config.haproxy().orElseThrow().statsSocket()
         + "; admin endpoint on 127.0.0.1:" + node.admin.port());
-    node.installSignals();
     return node;
   }
 
@@ -94,18 +96,6 @@ final class LoadBalancerNode implements AutoCloseable {
     return List.copyOf(list);
   }
 
-  private void installSignals() {
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-      LOG.info("shutting down (HAProxy keeps the states applied so far)");
-      close();
-    }));
-    try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(this::reload));
-    } catch (IllegalArgumentException e) {
-      LOG.warning("SIGHUP reload unavailable: " + e.getMessage());
-    }
-  }
-
   /** Re-reads the config and reloads HAProxy; on any error the running config and state stay. */
   synchronized void reload() {
     L7Config next;
@@ -127,14 +117,18 @@ final class LoadBalancerNode implements AutoCloseable {
       LOG.severe("reload failed: " + e.getMessage());
       return;
     }
-    if (!next.haproxy().orElseThrow().servers().equals(config.haproxy().orElseThrow().servers())) {
+    L7Config.Haproxy was = config.haproxy().orElseThrow();
+    L7Config.Haproxy now = next.haproxy().orElseThrow();
+    if (!now.servers().equals(was.servers()) || !now.drainTimeout().equals(was.drainTimeout())
+        || !now.agentInterval().equals(was.agentInterval()) || !now.statsSocket().equals(was.statsSocket())) {
       List<Watched> old = watches;
       Controller oldController = controller;
       controller = newController(next);
       watches = watchServers(next);
       old.forEach(w -> w.watch().close());
       oldController.close();
-      self.server().subscribe(reply -> controller.report(selfKey, reply));
+      selfReports.close();
+      selfReports = self.server().subscribe(reply -> controller.report(selfKey, reply)); // tells the new one at once
     }
     config = next;
     controller.reconcileNow();

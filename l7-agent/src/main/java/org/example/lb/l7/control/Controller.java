@@ -193,10 +193,13 @@ public final class Controller implements AutoCloseable {
     try {
       if (t.drainsBeforeMaint && isMaint(r) && t.phase == Phase.IDLE && adminOf(t) != ServerAdminState.MAINT) {
         startDrain(t);
-        return;
       }
       if (t.phase == Phase.DRAINING) {
-        applyDimensions(t, ServerAdminState.DRAIN); // weight/agent/maxconn may still change while draining
+        if (!t.agentCheckDisabled) {
+          haproxy.disableAgent(t.key.backend(), t.key.server()); // its agent check would jump straight to MAINT
+          t.agentCheckDisabled = true;
+        }
+        applyDimensions(t, ServerAdminState.DRAIN); // weight and maxconn may still change while draining
         return;
       }
       applyDimensions(t, admin(r));
@@ -209,27 +212,32 @@ public final class Controller implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets weight, maxconn and {@code admin}, and the agent's up/down unless the agent check is disabled (HAProxy
+   * refuses {@code set server agent} then; once re-enabled, the agent check applies up/down itself).
+   */
   private void applyDimensions(Target t, ServerAdminState admin) {
     AgentReply r = t.reported;
     String b = t.key.backend();
     String s = t.key.server();
-    haproxy.setServerAgent(b, s, isUp(r) ? AgentState.UP : AgentState.DOWN);
+    if (!t.agentCheckDisabled) {
+      haproxy.setServerAgent(b, s, isUp(r) ? AgentState.UP : AgentState.DOWN);
+    }
     haproxy.setServerWeight(b, s, Weight.percent(r.weightPercent()));
     haproxy.setServerMaxconn(b, s, r.maxconn());
     haproxy.setServerState(b, s, admin);
   }
 
+  /**
+   * Enters the drain workflow. Its timer starts first, so the workflow ends (MAINT at the latest at the deadline)
+   * even if the runtime calls that follow fail and are retried by {@link #reconcile}.
+   */
   private void startDrain(Target t) {
-    String b = t.key.backend();
-    String s = t.key.server();
-    haproxy.disableAgent(b, s); // HAProxy's own agent check would jump straight to MAINT
-    t.agentCheckDisabled = true;
     t.phase = Phase.DRAINING;
     t.drainDeadline = nanoClock.getAsLong() + drainTimeout.toNanos();
-    applyDimensions(t, ServerAdminState.DRAIN);
+    scheduleDrainCheck(t);
     applied.increment();
     LOG.info(t.key + ": maint requested: draining first (up to " + drainTimeout.toMillis() + " ms)");
-    scheduleDrainCheck(t);
   }
 
   private void scheduleDrainCheck(Target t) {
@@ -260,9 +268,14 @@ public final class Controller implements AutoCloseable {
       endDrain(t);
       t.pending = false;
       t.lastError = "";
+      if (!t.agentCheckDisabled) {
+        haproxy.setServerAgent(t.key.backend(), t.key.server(), isUp(t.reported) ? AgentState.UP : AgentState.DOWN);
+      }
     } catch (RuntimeException e) {
       failed(t, e);
-      scheduleDrainCheck(t);
+      if (t.phase == Phase.DRAINING) {
+        scheduleDrainCheck(t);
+      }
     }
   }
 

@@ -81,14 +81,13 @@ class HaproxyConfigTest {
           servers: [ { name: S1, address: "2001:db8:0:4::11" } ]
         """;
     assertThatThrownBy(() -> ConfigLoader.parse(Path.of("lb7.yaml"), yaml, L7Config.class))
-        .hasMessageStartingWith("lb7.yaml:")
-        .hasMessageContaining("haproxy.binds[0]: 198.51.100.300 (expected: an IPv4 or IPv6 address literal)");
+        .hasMessage("lb7.yaml:5: haproxy.binds[0]: 198.51.100.300 (expected: an IPv4 or IPv6 address literal)");
   }
 
   @Test
   void badPortAndDurationAreRejectedWithExpectations() {
     assertThatThrownBy(() -> ConfigLoader.parse(Path.of("a.yaml"), "node: S1\nagent: { port: 70000 }\n", L7Config.class))
-        .hasMessageContaining("agent.port: 70000 (expected: a port 1-65535)");
+        .hasMessage("a.yaml:2: agent.port: 70000 (expected: a port 1-65535)");
     String yaml = """
         node: LB7-1
         haproxy:
@@ -117,5 +116,79 @@ class HaproxyConfigTest {
     assertThat(c.agentFile()).isEqualTo(Path.of("/etc/lb/agent-check"));
     assertThat(c.agent().port()).isEqualTo(5555);
     assertThat(c.admin().port()).isEqualTo(9100);
+  }
+
+  @Test
+  void aNestedFieldIsNamedByItsPathOnce() {
+    String yaml = """
+        node: LB7-1
+        haproxy:
+          configFile: /x/haproxy.cfg
+          runDirectory: /x/run
+          binds: ["198.51.100.1"]
+          statsPort: 70000
+          servers:
+            - { name: S1, address: "2001:db8:0:4::11" }
+            - { name: S2, address: "198.51.100.2" }
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("f.yaml"), yaml, L7Config.class))
+        .hasMessage("f.yaml:6: haproxy.statsPort: 70000 (expected: a port 1-65535)");
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("g.yaml"), yaml.replace("statsPort: 70000", "statsPort: 8404")
+        .replace("198.51.100.2", "198.51.100.300"), L7Config.class))
+        .hasMessage("g.yaml:9: haproxy.servers[1].address: 198.51.100.300 (expected: an IPv4 or IPv6 address literal)");
+  }
+
+  @Test
+  void timersLongerThanHaproxyCanHoldAreConfigErrors() {
+    String yaml = """
+        node: LB7-1
+        haproxy:
+          configFile: /x/haproxy.cfg
+          runDirectory: /x/run
+          binds: ["198.51.100.1"]
+          servers: [ { name: S1, address: "2001:db8:0:4::11" } ]
+          hardStopAfter: 720h
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("d.yaml"), yaml, L7Config.class))
+        .hasMessage("d.yaml:7: haproxy.hardStopAfter: 2592000000ms (expected: at most 2147483647ms (~24.8 days), "
+            + "HAProxy's longest timer)");
+  }
+
+  @Test
+  void realHaproxyAcceptsTheLongestTimers() throws Exception {
+    Path haproxy = Tools.require("/usr/sbin/haproxy");
+    String yaml = """
+        node: LB7-1
+        flagDirectory: %1$s/lb
+        haproxy:
+          configFile: %1$s/haproxy.cfg
+          runDirectory: %1$s/run
+          binds: ["198.51.100.1"]
+          servers: [ { name: S1, address: "2001:db8:0:4::11" } ]
+          checkInterval: 2147483647ms
+          agentInterval: 2147483647ms
+          hardStopAfter: 2147483647ms
+        """.formatted(dir);
+    L7Config longest = ConfigLoader.parse(dir.resolve("l7-agent.yaml"), yaml, L7Config.class);
+    Path written = HaproxyConfig.write(longest, dir.resolve("l7-agent.yaml"));
+    Process p = new ProcessBuilder(haproxy.toString(), "-c", "-f", written.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+  }
+
+  @Test
+  void aRunDirectoryHaproxyCfgCannotHoldIsAConfigError() {
+    String yaml = """
+        node: LB7-1
+        haproxy:
+          configFile: /x/haproxy.cfg
+          runDirectory: "/var/run/my haproxy"
+          binds: ["198.51.100.1"]
+          servers: [ { name: S1, address: "2001:db8:0:4::11" } ]
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("e.yaml"), yaml, L7Config.class))
+        .hasMessageStartingWith("e.yaml:4: haproxy.runDirectory: \"/var/run/my haproxy\" (expected: a path without spaces");
   }
 }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,10 @@ import org.example.lb.l7.agent.AgentWatch;
 import org.example.lb.l7.control.Controller;
 import org.example.lb.l7.haproxy.HaproxyConfig;
 import org.example.lb.l7.haproxy.HaproxyReload;
+import org.example.lb.l7.runtime.RuntimeApiException;
 import org.example.lb.l7.runtime.RuntimeSocket;
+import org.example.lb.l7.runtime.ServerState;
+import org.example.lb.l7.runtime.StatRow;
 
 /**
  * Everything {@code l7-agent run} does on a load balancer node: serves the node's own agent-check (its maintenance
@@ -155,11 +159,45 @@ final class LoadBalancerNode implements AutoCloseable {
       servers.put(w.key().server(), one);
     }
     s.put("servers", servers);
+    addHaproxyView(servers);
     Controller.TargetStatus selfStatus = byKey.get(selfKey);
     if (selfStatus != null) {
       s.put("maintenance", Map.of("pending", selfStatus.pending(), "lastError", selfStatus.lastError()));
     }
     return AdminServer.json(s);
+  }
+
+  /**
+   * Adds what HAProxy itself shows for each server (its operational and administrative state, weight, current
+   * sessions and last check), so the status puts the agent's word and HAProxy's state side by side.
+   */
+  @SuppressWarnings("unchecked")
+  private void addHaproxyView(Map<String, Object> servers) {
+    RuntimeSocket runtime = RuntimeSocket.open(config.haproxy().orElseThrow().statsSocket(), RUNTIME_TIMEOUT);
+    try {
+      Map<String, StatRow> stats = new HashMap<>();
+      runtime.showStat().stream().filter(r -> r.pxname().equals(HaproxyConfig.SERVERS_BACKEND))
+          .forEach(r -> stats.put(r.svname(), r));
+      for (ServerState st : runtime.showServersState(HaproxyConfig.SERVERS_BACKEND).servers()) {
+        Object entry = servers.get(st.serverName());
+        if (!(entry instanceof Map<?, ?>)) {
+          continue;
+        }
+        Map<String, Object> haproxy = new LinkedHashMap<>();
+        haproxy.put("state", st.operationalState().name());
+        haproxy.put("admin", st.adminState().effective().name());
+        haproxy.put("weight", st.userWeight());
+        StatRow row = stats.get(st.serverName());
+        if (row != null) {
+          haproxy.put("sessions", row.scur().orElse(0));
+          haproxy.put("status", row.status());
+          row.checkStatus().ifPresent(c -> haproxy.put("check", c));
+        }
+        ((Map<String, Object>) entry).put("haproxy", haproxy);
+      }
+    } catch (RuntimeApiException e) {
+      servers.values().forEach(v -> ((Map<String, Object>) v).put("haproxy", Map.of("error", e.getMessage())));
+    }
   }
 
   void awaitShutdown() throws InterruptedException {

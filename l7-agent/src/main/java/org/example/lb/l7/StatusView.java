@@ -26,14 +26,22 @@ final class StatusView {
     }
     JsonNode servers = root.path("servers");
     if (servers.isObject()) {
-      b.append(String.format("%-10s %-45s %s%n", "SERVER", "AGENT", "CONTROLLER"));
+      b.append(String.format("%-8s %-36s %-13s %-8s %-6s %-8s %-6s %s%n", "SERVER", "AGENT SAYS", "HAPROXY", "ADMIN",
+          "WEIGHT", "SESSIONS", "CHECK", "CONTROLLER"));
       for (Map.Entry<String, JsonNode> e : servers.properties()) {
         JsonNode s = e.getValue();
         String ctl = s.path("draining").asBoolean() ? "draining" : s.path("pending").asBoolean() ? "pending" : "applied";
         if (!s.path("lastError").asText().isEmpty()) {
           ctl += " (error: " + s.path("lastError").asText() + ")";
         }
-        b.append(String.format("%-10s %-45s %s%n", e.getKey(), s.path("agent").asText(), ctl));
+        JsonNode h = s.path("haproxy");
+        String state = h.has("error") ? "?" : h.path("status").asText(h.path("state").asText("?"));
+        b.append(String.format("%-8s %-36s %-13s %-8s %-6s %-8s %-6s %s%n", e.getKey(), s.path("agent").asText(),
+            state, h.path("admin").asText("?"), h.path("weight").asText("?"), h.path("sessions").asText("?"),
+            h.path("check").asText(""), ctl));
+        if (h.has("error")) {
+          b.append("  ! HAProxy: ").append(h.path("error").asText()).append('\n');
+        }
       }
     }
     return b.toString();

@@ -93,14 +93,14 @@ public final class Controller implements AutoCloseable {
     this.nanoClock = nanoClock;
     this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("controller-timer").factory());
     this.serial = new SerialExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    this.applied = metrics.counter("l7agent_controller_changes_applied_total", "State changes pushed to HAProxy");
-    this.failures = metrics.counter("l7agent_controller_runtime_failures_total", "Runtime API calls that failed");
-    this.drainsCompleted = metrics.counter("l7agent_controller_drains_completed_total",
+    this.applied = metrics.counter("lb_controller_changes_applied_total", "State changes pushed to HAProxy");
+    this.failures = metrics.counter("lb_controller_runtime_failures_total", "Runtime API calls that failed");
+    this.drainsCompleted = metrics.counter("lb_controller_drains_completed_total",
         "Drain workflows that reached 0 sessions before the deadline");
-    this.drainsTimedOut = metrics.counter("l7agent_controller_drains_timed_out_total",
+    this.drainsTimedOut = metrics.counter("lb_controller_drains_timed_out_total",
         "Drain workflows that hit the deadline with sessions left");
-    metrics.family("l7agent_controller_draining", "1 while a server is in the drain workflow", "gauge",
-        out -> snapshot().forEach(s -> out.sample("l7agent_controller_draining",
+    metrics.family("lb_controller_draining", "1 while a server is in the drain workflow", "gauge",
+        out -> snapshot().forEach(s -> out.sample("lb_controller_draining",
             List.of("backend", s.key().backend(), "server", s.key().server()), s.draining() ? 1 : 0)));
   }
 

@@ -114,6 +114,13 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
         throw invalid("runDirectory", "\"" + runDirectory + "\"",
             "a path without spaces, #, quotes or backslashes: haproxy.cfg names its sockets and state file unquoted");
       }
+      // sockaddr_un holds 108 bytes including the terminating NUL; the longest socket name here is "master.sock".
+      int socketPathBytes = runDirectory.toAbsolutePath().resolve("master.sock").toString()
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (socketPathBytes > 107) {
+        throw invalid("runDirectory", "\"" + runDirectory + "\"",
+            "a path short enough for Unix sockets (" + socketPathBytes + " bytes with /master.sock, at most 107)");
+      }
       if (binds == null || binds.isEmpty()) {
         throw invalid("binds", binds, "a non-empty list of IP address literals");
       }

@@ -67,6 +67,15 @@ final class LoadBalancerNode implements AutoCloseable {
     node.controller = node.newController(config);
     node.selfReports = self.server().subscribe(reply -> node.controller.report(node.selfKey, reply));
     node.watches = node.watchServers(config);
+    metrics.family("lb_agent_watch_connects_total", "Connections made to each server's agent (watch protocol)",
+        "counter", out -> node.watches.forEach(w -> out.sample("lb_agent_watch_connects_total",
+            List.of("server", w.key().server()), w.watch().connects())));
+    metrics.family("lb_agent_watch_dropped_lines_total", "Lines from a server's agent dropped as invalid or too long",
+        "counter", out -> node.watches.forEach(w -> out.sample("lb_agent_watch_dropped_lines_total",
+            List.of("server", w.key().server()), w.watch().droppedLines())));
+    metrics.family("lb_agent_watch_reachable", "1 while the watch connection to a server's agent is up", "gauge",
+        out -> node.watches.forEach(w -> out.sample("lb_agent_watch_reachable",
+            List.of("server", w.key().server()), w.watch().status() instanceof AgentWatch.Status.Reachable ? 1 : 0)));
     node.admin = AdminServer.start(config.admin().port(), metrics, node::statusJson);
     LOG.info("controlling HAProxy through " + config.haproxy().orElseThrow().statsSocket()
         + "; admin endpoint on 127.0.0.1:" + node.admin.port());

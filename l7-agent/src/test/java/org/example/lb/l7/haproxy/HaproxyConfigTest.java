@@ -139,6 +139,22 @@ class HaproxyConfigTest {
   }
 
   @Test
+  void runDirectoryTooLongForUnixSocketsIsAConfigError() {
+    String longDir = "/run/" + "d".repeat(100);
+    String yaml = """
+        node: LB7-1
+        haproxy:
+          configFile: /x/haproxy.cfg
+          runDirectory: %s
+          binds: ["198.51.100.1"]
+          servers: [ { name: S1, address: "2001:db8:0:4::11" } ]
+        """.formatted(longDir);
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("u.yaml"), yaml, L7Config.class))
+        .hasMessage("u.yaml:4: haproxy.runDirectory: \"" + longDir + "\" (expected: a path short enough for Unix "
+            + "sockets (117 bytes with /master.sock, at most 107))");
+  }
+
+  @Test
   void timersLongerThanHaproxyCanHoldAreConfigErrors() {
     String yaml = """
         node: LB7-1

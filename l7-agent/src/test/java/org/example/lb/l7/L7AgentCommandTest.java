@@ -103,15 +103,15 @@ class L7AgentCommandTest {
     L7AgentCli.Result status = cli.run("status", "--config", lbYaml.toString());
     assertThat(status.exitCode()).as(status.stderr()).isZero();
     assertThat(status.stdout()).startsWith("node lb: agent-check up ready 100% maxconn:0")
-        .containsPattern("(?m)^s1 +up ready 100% maxconn:0 +applied$")
-        .containsPattern("(?m)^s2 +up ready 100% maxconn:0 +applied$");
+        .containsPattern("(?m)^s1 +up ready 100% maxconn:0 +UP +READY +100 +\\d+ +\\S+ +applied$")
+        .containsPattern("(?m)^s2 +up ready 100% maxconn:0 +UP +READY +100 +\\d+ +\\S+ +applied$");
 
     LoopbackTier.writeAtomically(dir.resolve("s1/flags/agent-check"), "drain\n");
     Poll.until(StatePushTest.PUSH_DEADLINE, "s1 DRAIN, pushed by the run process", () -> haproxy.runtime()
         .showServersState("servers").server("servers", "s1").orElseThrow().adminState().effective()
         == ServerAdminState.DRAIN);
     assertThat(cli.run("status", "--config", lbYaml.toString()).stdout())
-        .containsPattern("(?m)^s1 +up drain 100% maxconn:0 +applied$");
+        .containsPattern("(?m)^s1 +up drain 100% maxconn:0 +DRAIN( \\(agent\\))? +DRAIN +100 +\\d+ +\\S+ +applied$");
 
     int worker = haproxy.workerPid();
     L7AgentCli.hangUp(run);

@@ -2,7 +2,6 @@ package org.example.lb.l7;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,14 +96,7 @@ class DrainWorkflowTest {
     tier.writeServerFlag("s2", "drain\n");
     Poll.until(StatePushTest.PUSH_DEADLINE, "s2 DRAIN", () -> tier.admin("s2") == ServerAdminState.DRAIN);
     CompletableFuture<String> started = new CompletableFuture<>();
-    CompletableFuture<RawHttp.Download> download = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      try {
-        download.complete(RawHttp.download(tier.frontendPort(), "/10M", started));
-      } catch (IOException | RuntimeException e) {
-        download.completeExceptionally(e);
-      }
-    });
+    CompletableFuture<RawHttp.Download> download = RawHttp.downloadInBackground(tier.frontendPort(), "/10M", started);
     assertThat(started.get(10, TimeUnit.SECONDS)).as("server of the download").isEqualTo("s1");
     Poll.until(Duration.ofSeconds(5), "HAProxy counts the download on s1", () -> tier.sessions("s1") >= 1);
     return download;

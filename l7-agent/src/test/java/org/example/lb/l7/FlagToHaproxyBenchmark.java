@@ -1,15 +1,12 @@
 package org.example.lb.l7;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,6 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.example.lb.l7.agent.AgentCheckServer;
 import org.example.lb.l7.runtime.ServerAdminState;
+import org.example.lb.l7.testing.AgentReplyTimer;
+import org.example.lb.l7.testing.ChildProcess;
+import org.example.lb.l7.testing.HaproxyProcess;
+import org.example.lb.l7.testing.Latencies;
 
 /**
  * How long a change of a server's flag file takes to show in HAProxy's {@code show servers state}, with and without
@@ -49,12 +50,16 @@ public final class FlagToHaproxyBenchmark {
 
   private FlagToHaproxyBenchmark() {}
 
-  private record Row(String name, long[] nanos) {}
+  private record Row(String name, Latencies nanos) {
+    Row(String name, long[] nanos) {
+      this(name, Latencies.of(nanos));
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     int changes = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int connections = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-    for (Path tool : List.of(Path.of("/usr/sbin/nginx"), Path.of(System.getProperty("haproxy.binary", "/usr/sbin/haproxy")))) {
+    for (Path tool : List.of(Path.of("/usr/sbin/nginx"), HaproxyProcess.configuredBinary())) {
       if (!Files.isExecutable(tool)) {
         System.err.println("error: " + tool + " is not installed (bin/install-deps installs it)");
         System.exit(1);
@@ -151,52 +156,17 @@ public final class FlagToHaproxyBenchmark {
     return nanos;
   }
 
-  private static long[] agentReplies(int port, int count) throws IOException {
-    InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    byte[] buf = new byte[512];
-    for (int i = 0; i < Math.max(100, count / 10); i++) {
-      reply(target, buf);
-    }
-    long[] nanos = new long[count];
-    for (int i = 0; i < count; i++) {
-      nanos[i] = reply(target, buf);
-    }
-    return nanos;
-  }
-
-  private static long reply(InetSocketAddress target, byte[] buf) throws IOException {
-    long start = System.nanoTime();
-    try (Socket s = new Socket()) {
-      s.setSoLinger(true, 0);
-      s.connect(target, 1000);
-      s.setSoTimeout(2000);
-      InputStream in = s.getInputStream();
-      int len = 0;
-      while (len == 0 || buf[len - 1] != '\n') {
-        int n = in.read(buf, len, buf.length - len);
-        if (n < 0) {
-          throw new IOException("agent on " + target + " closed before a full line");
-        }
-        len += n;
-      }
-      return System.nanoTime() - start;
-    }
+  private static Latencies agentReplies(int port, int count) throws IOException {
+    return AgentReplyTimer.measure(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), count);
   }
 
   private static void table(List<Row> rows, double unit, String cell) {
     System.out.printf("%-34s %8s %8s %8s %8s %8s%n", "", "p50", "p90", "p99", "max", "mean");
     for (Row r : rows) {
-      long[] v = r.nanos().clone();
-      Arrays.sort(v);
+      Latencies v = r.nanos();
       System.out.printf("%-34s " + cell + " " + cell + " " + cell + " " + cell + " " + cell + "%n", r.name(),
-          pct(v, 50) / unit, pct(v, 90) / unit, pct(v, 99) / unit, v[v.length - 1] / unit,
-          Arrays.stream(v).average().orElse(0) / unit);
+          v.percentile(50) / unit, v.percentile(90) / unit, v.percentile(99) / unit, v.max() / unit,
+          v.mean() / unit);
     }
-  }
-
-  /** Nearest-rank percentile of sorted values. */
-  private static double pct(long[] sorted, double p) {
-    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 }

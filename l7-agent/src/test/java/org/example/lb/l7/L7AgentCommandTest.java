@@ -15,9 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import org.example.lb.common.config.ConfigLoader;
+import org.example.lb.common.test.FreePorts;
 import org.example.lb.common.test.Poll;
 import org.example.lb.l7.runtime.RuntimeApiException;
 import org.example.lb.l7.runtime.ServerAdminState;
+import org.example.lb.l7.testing.ChildProcess;
+import org.example.lb.l7.testing.HaproxyProcess;
+import org.example.lb.l7.testing.NginxServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,14 +91,15 @@ class L7AgentCommandTest {
           statsPort: %6$d
           agentInterval: 10s
           servers:
-        %7$s""".formatted(lbDir, lbAgent, lbAdmin, HaproxyMaster.binary(), frontend, stats, servers));
+        %7$s""".formatted(lbDir, lbAgent, lbAdmin, HaproxyProcess.binary(), frontend, stats, servers));
     Files.createDirectories(lbDir.resolve("flags"));
     L7Config config = ConfigLoader.load(lbYaml, L7Config.class);
 
     L7AgentCli.Result written = cli.run("haproxy-config", "--config", lbYaml.toString());
     assertThat(written.exitCode()).as(written.stderr()).isZero();
     assertThat(written.stdout().strip()).isEqualTo(lbDir.resolve("haproxy.cfg").toString());
-    HaproxyMaster haproxy = started(HaproxyMaster.start(config.haproxy().orElseThrow(), lbDir.resolve("haproxy.log")));
+    HaproxyProcess haproxy =
+        started(HaproxyProcess.start(config.haproxy().orElseThrow(), lbDir.resolve("haproxy.log")));
 
     ChildProcess run = started(cli.start("lb-run", "run", "--config", lbYaml.toString()));
     Poll.until(L7AgentCli.jvmStartAllowance(), "run applied both servers (admin /status)",

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.metrics.Metrics;
+import org.example.lb.common.test.FreePorts;
 import org.example.lb.common.test.Poll;
 import org.example.lb.l7.haproxy.HaproxyConfig;
 import org.example.lb.l7.haproxy.HaproxyReload;
@@ -26,6 +27,8 @@ import org.example.lb.l7.runtime.RuntimeSocket;
 import org.example.lb.l7.runtime.ServerAdminState;
 import org.example.lb.l7.runtime.ServerState;
 import org.example.lb.l7.runtime.StatRow;
+import org.example.lb.l7.testing.HaproxyProcess;
+import org.example.lb.l7.testing.NginxServer;
 
 /**
  * A whole L7 tier on 127.0.0.1, built from real parts in a test's directory:
@@ -33,7 +36,7 @@ import org.example.lb.l7.runtime.StatRow;
  *   <li>servers {@code s1..sN}: each a real {@link NginxServer} plus its agent ({@link AgentNode}, in-process, own
  *       port and own flag directory {@code <dir>/<name>/flags});
  *   <li>the load balancer node {@code lb}: its l7-agent YAML ({@code <dir>/lb/l7-agent.yaml}), the haproxy.cfg
- *       {@link HaproxyConfig} generates from it, the real HAProxy ({@link HaproxyMaster}) and, unless disabled,
+ *       {@link HaproxyConfig} generates from it, the real HAProxy ({@link HaproxyProcess}) and, unless disabled,
  *       the {@link LoadBalancerNode} (controller, watches, the node's own agent) in-process.
  * </ul>
  * Flag files are written as an operator should: to a dot-file, then renamed.
@@ -55,7 +58,7 @@ final class LoopbackTier implements AutoCloseable {
   record Settings(int servers, Duration agentInterval, Duration drainTimeout, String downloadRate, boolean controller,
       Path binary, int maxconn) {
     static Settings defaults() {
-      return new Settings(2, Duration.ofSeconds(10), Duration.ofSeconds(30), "2m", true, HaproxyMaster.binary(), 0);
+      return new Settings(2, Duration.ofSeconds(10), Duration.ofSeconds(30), "2m", true, HaproxyProcess.binary(), 0);
     }
 
     Settings withServers(int n) {
@@ -121,7 +124,7 @@ final class LoopbackTier implements AutoCloseable {
   private int adminPort;
   private Path configFile;
   private L7Config config;
-  private HaproxyMaster haproxy;
+  private HaproxyProcess haproxy;
   private LoadBalancerNode node;
 
   private LoopbackTier(Path dir, Settings settings, String tenMegabytesSha256) {
@@ -133,7 +136,7 @@ final class LoopbackTier implements AutoCloseable {
 
   static LoopbackTier start(Path dir, Settings settings) throws IOException, InterruptedException {
     NginxServer.binary();
-    HaproxyMaster.binary();
+    HaproxyProcess.binary();
     Path www = Files.createDirectories(dir.resolve("www"));
     LoopbackTier tier = new LoopbackTier(dir, settings, writeTenMegabytes(www.resolve("10M")));
     try {
@@ -161,7 +164,7 @@ final class LoopbackTier implements AutoCloseable {
       config = writeConfig(settings);
       HaproxyConfig.write(config, configFile);
       try {
-        haproxy = HaproxyMaster.start(config.haproxy().orElseThrow(), lbDir.resolve("haproxy.log"));
+        haproxy = HaproxyProcess.start(config.haproxy().orElseThrow(), lbDir.resolve("haproxy.log"));
       } catch (AssertionError e) {
         if (!String.valueOf(e.getMessage()).contains("cannot bind")) {
           throw e;
@@ -255,7 +258,7 @@ final class LoopbackTier implements AutoCloseable {
     return lbDir;
   }
 
-  HaproxyMaster haproxy() {
+  HaproxyProcess haproxy() {
     return haproxy;
   }
 

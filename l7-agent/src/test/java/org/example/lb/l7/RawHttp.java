@@ -79,6 +79,22 @@ final class RawHttp {
     }
   }
 
+  /**
+   * {@link #download} on a virtual thread of its own; the future fails with the download's exception. {@code started}
+   * completes once the headers arrived, with the server's name.
+   */
+  static CompletableFuture<Download> downloadInBackground(int port, String path, CompletableFuture<String> started) {
+    CompletableFuture<Download> download = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        download.complete(download(port, path, started));
+      } catch (IOException | RuntimeException e) {
+        download.completeExceptionally(e);
+      }
+    });
+    return download;
+  }
+
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

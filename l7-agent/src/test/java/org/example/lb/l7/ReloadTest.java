@@ -23,6 +23,7 @@ import org.example.lb.l7.runtime.ProcessTable;
 import org.example.lb.l7.runtime.ReloadFailedException;
 import org.example.lb.l7.runtime.ReloadOutcome;
 import org.example.lb.l7.runtime.ServerAdminState;
+import org.example.lb.l7.testing.HaproxyProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -72,13 +73,7 @@ class ReloadTest {
     tier = LoopbackTier.start(dir, LoopbackTier.Settings.defaults().withServers(3).withAgentInterval(Duration.ofSeconds(2))
         .withDownloadRate("1m"));
     CompletableFuture<String> started = new CompletableFuture<>();
-    CompletableFuture<RawHttp.Download> download = CompletableFuture.supplyAsync(() -> {
-      try {
-        return RawHttp.download(tier.frontendPort(), "/10M", started);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, r -> Thread.ofVirtual().start(r));
+    CompletableFuture<RawHttp.Download> download = RawHttp.downloadInBackground(tier.frontendPort(), "/10M", started);
     started.get(10, TimeUnit.SECONDS);
 
     AtomicBoolean stop = new AtomicBoolean();
@@ -255,13 +250,7 @@ class ReloadTest {
     tier.writeServerFlag("s2", "drain\n");
     Poll.until(StatePushTest.PUSH_DEADLINE, "s2 DRAIN", () -> tier.admin("s2") == ServerAdminState.DRAIN);
     CompletableFuture<String> started = new CompletableFuture<>();
-    CompletableFuture<RawHttp.Download> download = CompletableFuture.supplyAsync(() -> {
-      try {
-        return RawHttp.download(tier.frontendPort(), "/10M", started);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, r -> Thread.ofVirtual().start(r));
+    CompletableFuture<RawHttp.Download> download = RawHttp.downloadInBackground(tier.frontendPort(), "/10M", started);
     assertThat(started.get(10, TimeUnit.SECONDS)).isEqualTo("s1");
     tier.writeServerFlag("s1", "maint\n");
     Poll.until(StatePushTest.PUSH_DEADLINE, "s1 DRAIN (draining its download)",
@@ -287,7 +276,7 @@ class ReloadTest {
     Path extra = dir.resolve("unknown-keyword.cfg");
     Files.writeString(extra, "global\n    no-such-keyword\n");
     Path script = dir.resolve("haproxy-rejecting-every-config");
-    Files.writeString(script, "#!/bin/sh\nexec '" + HaproxyMaster.binary() + "' \"$@\" -f '" + extra + "'\n");
+    Files.writeString(script, "#!/bin/sh\nexec '" + HaproxyProcess.binary() + "' \"$@\" -f '" + extra + "'\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     return script;
   }

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.example.lb.common.metrics.Metrics;
+import org.example.lb.common.test.Poll;
 import org.example.lb.l7.agent.AgentReply.Administrative;
 import org.example.lb.l7.agent.AgentReply.Operational;
 import org.junit.jupiter.api.AfterEach;

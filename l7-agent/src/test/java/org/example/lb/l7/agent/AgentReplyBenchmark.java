@@ -1,12 +1,11 @@
 package org.example.lb.l7.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.util.Arrays;
 import org.example.lb.common.metrics.Metrics;
+import org.example.lb.l7.testing.AgentReplyTimer;
+import org.example.lb.l7.testing.Latencies;
 
 /**
  * Reply latency of an agent-check server as HAProxy sees it: connect, read the line, close (with a reset,
@@ -43,18 +42,10 @@ public final class AgentReplyBenchmark {
       target = own.address();
     }
     try {
-      byte[] buf = new byte[1024];
-      for (int i = 0; i < Math.max(count / 10, 100); i++) {
-        once(target, buf);
-      }
-      long[] nanos = new long[count];
-      for (int i = 0; i < count; i++) {
-        nanos[i] = once(target, buf);
-      }
-      Arrays.sort(nanos);
+      Latencies nanos = AgentReplyTimer.measure(target, count);
       System.out.printf("%s: %d connections, reply latency (connect to line received) in us: "
-              + "p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n", target, count, pct(nanos, 50),
-          pct(nanos, 90), pct(nanos, 99), pct(nanos, 99.9), nanos[count - 1] / 1000.0);
+              + "p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n", target, count, micros(nanos, 50),
+          micros(nanos, 90), micros(nanos, 99), micros(nanos, 99.9), nanos.max() / 1000.0);
     } finally {
       if (own != null) {
         own.close();
@@ -62,27 +53,7 @@ public final class AgentReplyBenchmark {
     }
   }
 
-  private static long once(InetSocketAddress target, byte[] buf) throws IOException {
-    long start = System.nanoTime();
-    try (Socket s = new Socket()) {
-      s.setSoLinger(true, 0); // close with a reset like HAProxy, leaving no TIME_WAIT behind
-      s.connect(target, 1000);
-      s.setSoTimeout(1000);
-      InputStream in = s.getInputStream();
-      int len = 0;
-      while (len == 0 || buf[len - 1] != '\n') {
-        int n = in.read(buf, len, buf.length - len);
-        if (n < 0) {
-          throw new IOException("connection closed before a full line: " + len + " bytes");
-        }
-        len += n;
-      }
-      return System.nanoTime() - start;
-    }
-  }
-
-  private static double pct(long[] sorted, double p) {
-    int i = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
-    return sorted[Math.max(0, i)] / 1000.0;
+  private static double micros(Latencies nanos, double p) {
+    return nanos.percentile(p) / 1000.0;
   }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.example.lb.common.metrics.Metrics;
+import org.example.lb.common.test.Poll;
 import org.example.lb.l7.agent.AgentReply.Administrative;
 import org.example.lb.l7.agent.AgentWatch.Status;
 import org.junit.jupiter.api.AfterEach;

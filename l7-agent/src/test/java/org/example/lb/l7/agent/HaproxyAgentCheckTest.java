@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +12,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.example.lb.common.metrics.Metrics;
+import org.example.lb.common.test.FreePorts;
+import org.example.lb.common.test.Poll;
 import org.example.lb.l7.agent.AgentReply.Administrative;
 import org.example.lb.l7.agent.AgentReply.Operational;
 import org.example.lb.l7.agent.AgentWatch.Status;
+import org.example.lb.l7.testing.HaproxyProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,25 +54,33 @@ class HaproxyAgentCheckTest {
 
   @BeforeEach
   void start() throws IOException {
-    HaproxyProcess.requireInstalled();
+    HaproxyProcess.binary();
     Path flags = Files.createDirectory(dir.resolve("flags"));
     agent = AgentCheckServer.start(AgentCheckServer.Settings.of(InetAddress.getLoopbackAddress(), 0),
         AgentReply.DEFAULT, metrics);
     agentPort = agent.address().getPort();
     flagFile = AgentFlagFile.watch(flags, FILE, Duration.ofMillis(100), agent::set, metrics);
     watch = AgentWatch.start(AgentWatch.Settings.of(agent.address()), Runnable::run, status -> {});
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      unusedPort = probe.getLocalPort();
-    }
+    unusedPort = FreePorts.one();
   }
 
-  /** Starts HAProxy with servers s1 (weight 100) and s2 (weight 20, maxconn 50), each with {@code extra}. */
+  /**
+   * Starts HAProxy (admin socket, tcp defaults) with servers s1 (weight 100) and s2 (weight 20, maxconn 50), each
+   * with {@code extra}.
+   */
   private void startHaproxy(String extra) throws IOException {
     haproxy = HaproxyProcess.start(dir, """
+        global
+            stats socket %4$s level admin
+        defaults
+            mode tcp
+            timeout connect 1s
+            timeout client 5s
+            timeout server 5s
         backend be
             server s1 127.0.0.1:%1$d weight 100 agent-check agent-port %2$d agent-inter 200ms %3$s
             server s2 127.0.0.1:%1$d weight 20 maxconn 50 agent-check agent-port %2$d agent-inter 200ms %3$s
-        """.formatted(unusedPort, agentPort, extra));
+        """.formatted(unusedPort, agentPort, extra, dir.resolve("admin.sock")));
   }
 
   @AfterEach

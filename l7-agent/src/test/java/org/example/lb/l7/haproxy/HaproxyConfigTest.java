@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
-import org.example.lb.common.test.Tools;
 import org.example.lb.l7.L7Config;
+import org.example.lb.l7.testing.HaproxyProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +49,7 @@ class HaproxyConfigTest {
 
   @Test
   void realHaproxyAcceptsTheGeneratedConfig() throws Exception {
-    Path haproxy = Tools.require("/usr/sbin/haproxy");
+    Path haproxy = HaproxyProcess.binary();
     Path written = HaproxyConfig.write(lb7(), dir.resolve("l7-agent.yaml"));
     Process p = new ProcessBuilder(haproxy.toString(), "-c", "-f", written.toString())
         .redirectErrorStream(true).start();
@@ -172,7 +172,7 @@ class HaproxyConfigTest {
 
   @Test
   void realHaproxyAcceptsTheLongestTimers() throws Exception {
-    Path haproxy = Tools.require("/usr/sbin/haproxy");
+    Path haproxy = HaproxyProcess.binary();
     String yaml = """
         node: LB7-1
         flagDirectory: %1$s/lb

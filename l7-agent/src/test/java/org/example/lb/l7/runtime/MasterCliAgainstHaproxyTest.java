@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import org.example.lb.common.test.FreePorts;
+import org.example.lb.common.test.Poll;
+import org.example.lb.l7.testing.HaproxyProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,16 +23,16 @@ class MasterCliAgainstHaproxyTest {
 
   @TempDir Path dir;
   private final HttpBackends backends = new HttpBackends();
-  private HaproxyUnderTest haproxy;
+  private HaproxyProcess haproxy;
   private MasterCli master;
   private RuntimeSocket admin;
 
   @BeforeEach
   void startHaproxy() throws IOException {
-    HaproxyUnderTest.requireBinary();
+    HaproxyProcess.binary();
     int p1 = backends.start("s1");
     int p2 = backends.start("s2");
-    haproxy = HaproxyUnderTest.start(dir, """
+    haproxy = HaproxyProcess.start(dir, """
         global
             stats socket %1$s/admin.sock level admin
             server-state-file %1$s/server-state
@@ -45,9 +48,9 @@ class MasterCliAgainstHaproxyTest {
         backend be
             server s1 127.0.0.1:%3$d check inter 200ms weight 20
             server s2 127.0.0.1:%4$d check inter 200ms
-        """.formatted(dir, HaproxyUnderTest.freePort(), p1, p2));
+        """.formatted(dir, FreePorts.one(), p1, p2));
     master = MasterCli.open(haproxy.masterSocket());
-    admin = RuntimeSocket.open(haproxy.adminSocket());
+    admin = RuntimeSocket.open(haproxy.statsSocket());
   }
 
   @AfterEach
@@ -62,7 +65,7 @@ class MasterCliAgainstHaproxyTest {
   void showProcListsTheMasterAndItsWorker() {
     ProcessTable table = master.showProc();
 
-    assertThat(table.master().pid()).isEqualTo((int) haproxy.masterPid());
+    assertThat(table.master().pid()).isEqualTo((int) haproxy.pid());
     assertThat(table.master().version()).startsWith("2.6.");
     assertThat(table.reloads()).isZero();
     assertThat(table.failedReloads()).isZero();
@@ -91,7 +94,7 @@ class MasterCliAgainstHaproxyTest {
   @Test
   void reloadWithAnInvalidConfigurationFailsAndTheOldWorkerKeepsServing() throws IOException {
     int worker = admin.showInfo().pid();
-    Files.writeString(haproxy.config(), "this_is_not_a_keyword\n", StandardOpenOption.APPEND);
+    Files.writeString(haproxy.configFile(), "this_is_not_a_keyword\n", StandardOpenOption.APPEND);
 
     assertThatThrownBy(() -> master.reloadAndAwait(WAIT))
         .isInstanceOfSatisfying(ReloadFailedException.class, e -> {

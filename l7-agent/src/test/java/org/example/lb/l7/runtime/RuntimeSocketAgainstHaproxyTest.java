@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.example.lb.common.test.FreePorts;
+import org.example.lb.common.test.Poll;
 import org.example.lb.l7.runtime.RuntimeCommandException.Kind;
+import org.example.lb.l7.testing.HaproxyProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,21 +30,22 @@ class RuntimeSocketAgainstHaproxyTest {
 
   @TempDir Path dir;
   private final HttpBackends backends = new HttpBackends();
-  private HaproxyUnderTest haproxy;
+  private HaproxyProcess haproxy;
   private RuntimeSocket admin;
   private int frontendPort;
   private int d1Port;
 
   @BeforeEach
   void startHaproxy() throws IOException {
-    HaproxyUnderTest.requireBinary();
+    HaproxyProcess.binary();
     int p1 = backends.start("s1");
     int p2 = backends.start("s2");
     int p3 = backends.start("s3");
     d1Port = backends.start("d1");
-    frontendPort = HaproxyUnderTest.freePort();
-    int nobodyListens = HaproxyUnderTest.freePort();
-    haproxy = HaproxyUnderTest.start(dir, """
+    int[] ports = FreePorts.take(2);
+    frontendPort = ports[0];
+    int nobodyListens = ports[1];
+    haproxy = HaproxyProcess.start(dir, """
         global
             stats socket %1$s/admin.sock level admin
             stats socket %1$s/user.sock level user
@@ -68,8 +72,8 @@ class RuntimeSocketAgainstHaproxyTest {
             balance static-rr
             server f1 127.0.0.1:%3$d
         """.formatted(dir, frontendPort, p1, p2, p3, nobodyListens));
-    admin = RuntimeSocket.open(haproxy.adminSocket());
-    Poll.untilAsserted(WAIT, () -> assertThat(admin.showServersState("be").servers())
+    admin = RuntimeSocket.open(haproxy.statsSocket());
+    Poll.untilAsserted(WAIT, RuntimeApiException.class, () -> assertThat(admin.showServersState("be").servers())
         .allSatisfy(s -> assertThat(s.checkStatus()).isEqualTo(CheckStatus.L4OK)));
   }
 
@@ -96,7 +100,7 @@ class RuntimeSocketAgainstHaproxyTest {
     Info info = admin.showInfo();
 
     assertThat(info.version()).startsWith("2.6.");
-    assertThat(info.pid()).isNotEqualTo(haproxy.masterPid());
+    assertThat(info.pid()).isNotEqualTo(haproxy.pid());
     assertThat(MasterCli.open(haproxy.masterSocket()).showProc().workerPids()).containsExactly(info.pid());
     assertThat(info.stopping()).isFalse();
     assertThat(info.currConns()).isGreaterThanOrEqualTo(0);
@@ -149,7 +153,8 @@ class RuntimeSocketAgainstHaproxyTest {
 
     admin.setServerState("be", "s1", ServerAdminState.READY);
     assertThat(state("be", "s1").adminState()).isEqualTo(AdminFlags.NONE);
-    Poll.untilAsserted(WAIT, () -> assertThat(state("be", "s1").operationalState()).isEqualTo(OperationalState.RUNNING));
+    Poll.untilAsserted(WAIT, RuntimeApiException.class,
+        () -> assertThat(state("be", "s1").operationalState()).isEqualTo(OperationalState.RUNNING));
   }
 
   @Test
@@ -226,7 +231,7 @@ class RuntimeSocketAgainstHaproxyTest {
 
     admin.setServerState("be", "d1", ServerAdminState.READY);
     admin.enableHealth("be", "d1");
-    Poll.untilAsserted(WAIT, () -> {
+    Poll.untilAsserted(WAIT, RuntimeApiException.class, () -> {
       ServerState d1 = state("be", "d1");
       assertThat(d1.checkStatus()).isEqualTo(CheckStatus.L4OK);
       assertThat(d1.operationalState()).isEqualTo(OperationalState.RUNNING);

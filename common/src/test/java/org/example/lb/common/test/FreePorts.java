@@ -1,4 +1,4 @@
-package org.example.lb.l7;
+package org.example.lb.common.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,15 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Distinct TCP ports of 127.0.0.1 that were free a moment ago (the caller binds them; a race is retried there). */
-final class FreePorts {
+public final class FreePorts {
   private FreePorts() {}
 
-  static int one() {
+  /** One port. */
+  public static int one() {
     return take(1)[0];
   }
 
   /** {@code n} distinct ports: all are held open together while chosen, so none is returned twice. */
-  static int[] take(int n) {
+  public static int[] take(int n) {
     List<ServerSocket> held = new ArrayList<>();
     try {
       int[] ports = new int[n];

@@ -1,4 +1,4 @@
-package org.example.lb.l7;
+package org.example.lb.l7.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.example.lb.common.test.FreePorts;
 import org.example.lb.common.test.Poll;
 import org.example.lb.common.test.Tools;
 
@@ -23,21 +24,18 @@ import org.example.lb.common.test.Tools;
  *   <li>{@code /healthcheck}: 200 "ok";
  *   <li>{@code /10M}: the 10 MB file given, at {@code limitRate} bytes/s, so a download is a long-lived session.
  * </ul>
- * Every response carries {@code X-Server: <name>}. Stopped by PID.
+ * Every response carries {@code X-Server: <name>}. Stopped by PID ({@link #stop}: master and worker).
  */
-final class NginxServer implements AutoCloseable {
-  private final String name;
+public final class NginxServer extends ChildProcess {
   private final int port;
-  private final ChildProcess process;
 
-  private NginxServer(String name, int port, ChildProcess process) {
-    this.name = name;
+  private NginxServer(String name, int port, Process process, Path log) {
+    super("nginx " + name, process, log);
     this.port = port;
-    this.process = process;
   }
 
   /** The nginx binary, or a failed (lab.required=true) or skipped test. */
-  static Path binary() {
+  public static Path binary() {
     return Tools.require("/usr/sbin/nginx");
   }
 
@@ -47,7 +45,7 @@ final class NginxServer implements AutoCloseable {
    *
    * @param limitRate nginx {@code limit_rate} of /10M, e.g. {@code 2m} (10 MB then take 5 s)
    */
-  static NginxServer start(Path dir, String name, Path www, String limitRate) throws IOException {
+  public static NginxServer start(Path dir, String name, Path www, String limitRate) throws IOException {
     Path nginx = binary();
     Files.createDirectories(dir.resolve("tmp"));
     AssertionError last = null;
@@ -55,13 +53,13 @@ final class NginxServer implements AutoCloseable {
       int port = FreePorts.one();
       Path conf = dir.resolve("nginx.conf");
       Files.writeString(conf, config(dir, name, port, www, limitRate));
-      ChildProcess p = ChildProcess.start("nginx " + name, List.of(nginx.toString(), "-p", dir.toString(),
-          "-e", dir.resolve("error.log").toString(), "-c", conf.toString()), dir.resolve("nginx.out"));
-      NginxServer server = new NginxServer(name, port, p);
+      Path out = dir.resolve("nginx.out");
+      NginxServer server = new NginxServer(name, port, launch(List.of(nginx.toString(), "-p", dir.toString(),
+          "-e", dir.resolve("error.log").toString(), "-c", conf.toString()), out, null), out);
       try {
         Poll.until(Duration.ofSeconds(10), "nginx " + name + " answers on 127.0.0.1:" + port, () -> {
-          if (!p.isAlive()) {
-            throw new AssertionError("nginx " + name + " exited: " + p.log() + server.errorLog());
+          if (!server.isAlive()) {
+            throw new AssertionError("nginx " + name + " exited: " + server.log() + server.errorLog());
           }
           return server.healthy();
         });
@@ -109,20 +107,12 @@ final class NginxServer implements AutoCloseable {
         limitRate);
   }
 
-  String name() {
-    return name;
-  }
-
-  int port() {
+  public int port() {
     return port;
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   /** GET /healthcheck with a PROXY header, directly (not through HAProxy). */
-  boolean healthy() {
+  public boolean healthy() {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
       s.setSoTimeout(2000);
@@ -136,18 +126,13 @@ final class NginxServer implements AutoCloseable {
     }
   }
 
-  String errorLog() {
+  /** nginx's error log ("" if it has none yet). */
+  public String errorLog() {
     try {
-      Path log = process.logFile().resolveSibling("error.log");
+      Path log = logFile().resolveSibling("error.log");
       return Files.exists(log) ? Files.readString(log) : "";
     } catch (IOException e) {
       return "";
     }
-  }
-
-  /** Stops nginx (master and worker) by PID. Idempotent. */
-  @Override
-  public void close() {
-    process.stop();
   }
 }

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.example.lb.lab.LabCommand;
-import org.example.lb.lab.support.Poll;
+import org.example.lb.common.test.Poll;
 import org.example.lb.lab.topology.Cidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,14 +48,13 @@ class NginxSiteTest {
     Files.writeString(site.configFile(), site.render(LabCommand.isRoot()));
     nginx = new ProcessBuilder(site.command()).redirectErrorStream(true)
         .redirectOutput(dir.resolve("log/nginx.out").toFile()).start();
-    boolean up = Poll.until(Duration.ofSeconds(10), () -> {
+    Poll.until(Duration.ofSeconds(10), () -> "nginx answers; log: " + log(), () -> {
       try {
         return get("/healthcheck", true).startsWith("HTTP/1.1 200");
       } catch (IOException e) {
         return false;
       }
     });
-    assertThat(up).as("nginx answers; log: %s", log()).isTrue();
   }
 
   @AfterEach
@@ -76,7 +75,8 @@ class NginxSiteTest {
   @Test
   void clientAddressComesFromTheProxyHeader() throws Exception {
     get("/", true);
-    assertThat(Poll.until(Duration.ofSeconds(5), () -> access().contains("2001:db8::cb00:7101 ["))).as(access()).isTrue();
+    Poll.until(Duration.ofSeconds(5), () -> "the PROXY header's client address in the access log: " + access(),
+        () -> access().contains("2001:db8::cb00:7101 ["));
   }
 
   @Test

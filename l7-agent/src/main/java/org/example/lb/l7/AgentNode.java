@@ -30,8 +30,7 @@ final class AgentNode implements AutoCloseable {
   private final Metrics metrics;
   private final AgentFlagFile flagFile;
   private final AgentCheckServer server;
-  private final CountDownLatch shutdown = new CountDownLatch(1);
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Closing closing = new Closing();
   private AdminServer admin;
 
   /** Hands replies to the server once it exists; remembers the latest before that. */
@@ -123,12 +122,12 @@ final class AgentNode implements AutoCloseable {
 
   /** Returns once {@link #close} was called (by {@link ProcessSignals} on SIGTERM in {@code l7-agent agent}). */
   void awaitShutdown() throws InterruptedException {
-    shutdown.await();
+    closing.await();
   }
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!closing.begin()) {
       return;
     }
     if (admin != null) {
@@ -136,6 +135,6 @@ final class AgentNode implements AutoCloseable {
     }
     flagFile.close();
     server.close();
-    shutdown.countDown();
+    closing.finished();
   }
 }

@@ -10,9 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
@@ -43,8 +41,7 @@ final class LoadBalancerNode implements AutoCloseable {
   private final Metrics metrics;
   private final AgentNode self;
   private final Controller.Key selfKey = new Controller.Key(HaproxyConfig.MAINTENANCE_BACKEND, HaproxyConfig.SELF_SERVER);
-  private final CountDownLatch shutdown = new CountDownLatch(1);
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Closing closing = new Closing();
   private volatile L7Config config;
   private volatile Controller controller;
   private volatile List<Watched> watches = List.of();
@@ -210,12 +207,12 @@ final class LoadBalancerNode implements AutoCloseable {
   }
 
   void awaitShutdown() throws InterruptedException {
-    shutdown.await();
+    closing.await();
   }
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!closing.begin()) {
       return;
     }
     if (admin != null) {
@@ -224,6 +221,6 @@ final class LoadBalancerNode implements AutoCloseable {
     watches.forEach(w -> w.watch().close());
     controller.close();
     self.close();
-    shutdown.countDown();
+    closing.finished();
   }
 }

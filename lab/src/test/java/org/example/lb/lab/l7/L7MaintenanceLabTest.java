@@ -66,23 +66,12 @@ class L7MaintenanceLabTest {
   void drainedServerFinishesItsDownloadAndGetsNoNewRequestsThenDownAndReady(RunningLab lab, @TempDir Path dir)
       throws Exception {
     this.lab = lab;
-    List<String> others = List.of("S1", "S2", "S4", "S5");
-    // Make S3 the only usable server so the long download lands on it.
-    others.forEach(s -> flag(s, "drain"));
-    awaitOnEveryBalancer("S1,S2,S4,S5 drained", states -> others.stream().allMatch(
-        s -> states.get(s).adminState().effective() == ServerAdminState.DRAIN));
-
     Path body = dir.resolve("10M");
-    CompletableFuture<Exec.Result> download = CompletableFuture.supplyAsync(() -> Netns.exec("users", List.of(
-        "curl", "-s", "-f", "--max-time", "60", "--limit-rate", "2M", "--interface", "203.0.113.33",
-        "-o", body.toString(), "http://192.0.2.71/" + Payload.NAME), CMD), threads);
-    Poll.until(CONVERGE, "the download is a session on LB7-1/S3", () -> sessions("LB7-1", "S3") >= 1);
-
-    others.forEach(s -> flag(s, "ready"));
+    CompletableFuture<Exec.Result> download = downloadThroughLb71FromS3(body, "203.0.113.33");
     flag("S3", "drain");
     awaitOnEveryBalancer("S3 drained, others ready", states ->
         states.get("S3").adminState().effective() == ServerAdminState.DRAIN
-            && others.stream().allMatch(s -> states.get(s).adminState().effective() == ServerAdminState.READY));
+            && ALL_BUT_S3.stream().allMatch(s -> states.get(s).adminState().effective() == ServerAdminState.READY));
     assertThat(download).as("the download is still running while S3 drains").isNotDone();
 
     Map<String, Integer> answers = requests(60);
@@ -106,16 +95,8 @@ class L7MaintenanceLabTest {
   @Test
   void maintDrainsFirstAndEntersMaintOnlyWhenTheDownloadHasEnded(RunningLab lab, @TempDir Path dir) throws Exception {
     this.lab = lab;
-    List<String> others = List.of("S1", "S2", "S4", "S5");
-    others.forEach(s -> flag(s, "drain"));
-    awaitOnEveryBalancer("S1,S2,S4,S5 drained", states -> others.stream().allMatch(
-        s -> states.get(s).adminState().effective() == ServerAdminState.DRAIN));
     Path body = dir.resolve("10M");
-    CompletableFuture<Exec.Result> download = CompletableFuture.supplyAsync(() -> Netns.exec("users", List.of(
-        "curl", "-s", "-f", "--max-time", "60", "--limit-rate", "2M", "--interface", "203.0.113.44",
-        "-o", body.toString(), "http://192.0.2.71/" + Payload.NAME), CMD), threads);
-    Poll.until(CONVERGE, "the download is a session on LB7-1/S3", () -> sessions("LB7-1", "S3") >= 1);
-    others.forEach(s -> flag(s, "ready"));
+    CompletableFuture<Exec.Result> download = downloadThroughLb71FromS3(body, "203.0.113.44");
     flag("S3", "maint");
 
     // LB7-1 carries the download: S3 stays in DRAIN there until it ends. Balancers without sessions on S3
@@ -207,6 +188,24 @@ class L7MaintenanceLabTest {
   }
 
   // --- helpers ---
+
+  private static final List<String> ALL_BUT_S3 = List.of("S1", "S2", "S4", "S5");
+
+  /**
+   * Starts a slow (2 MB/s, about 5 s) download of /10M from users through LB7-1 that lands on S3: every other server
+   * is drained while it starts, then made ready again. Returns once the download is a session on LB7-1/S3.
+   */
+  private CompletableFuture<Exec.Result> downloadThroughLb71FromS3(Path body, String clientAddress) {
+    ALL_BUT_S3.forEach(s -> flag(s, "drain"));
+    awaitOnEveryBalancer("S1,S2,S4,S5 drained", states -> ALL_BUT_S3.stream().allMatch(
+        s -> states.get(s).adminState().effective() == ServerAdminState.DRAIN));
+    CompletableFuture<Exec.Result> download = CompletableFuture.supplyAsync(() -> Netns.exec("users", List.of(
+        "curl", "-s", "-f", "--max-time", "60", "--limit-rate", "2M", "--interface", clientAddress,
+        "-o", body.toString(), "http://192.0.2.71/" + Payload.NAME), CMD), threads);
+    Poll.until(CONVERGE, "the download is a session on LB7-1/S3", () -> sessions("LB7-1", "S3") >= 1);
+    ALL_BUT_S3.forEach(s -> flag(s, "ready"));
+    return download;
+  }
 
   private void flag(String node, String content) {
     Exec.Result r = Netns.exec(node, List.of("sh", "-c", "echo '" + content + "' > /etc/lb/agent-check"), CMD);

@@ -152,7 +152,11 @@ public final class MaglevTable {
     return i >= 0 ? i : -1;
   }
 
-  /** How many slots the backend at {@code index} owns (its share of new flows is this / {@link #size()}). */
+  /**
+   * How many slots the backend at {@code index} owns (its share of new flows is this / {@link #size()}).
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= index < backends().size()}
+   */
   public int entriesOf(int index) {
     return entries[index];
   }

@@ -119,6 +119,20 @@ class MaglevTableTest {
   }
 
   @Test
+  void onlyRelativeWeightsMatter() {
+    List<Backend> ones = backends(7);
+    List<Backend> fives = ones.stream().map(b -> new Backend(b.name(), 5)).toList();
+    assertThat(names(MaglevTable.build(fives))).isEqualTo(names(MaglevTable.build(ones)));
+  }
+
+  @Test
+  void defaultSizeFitsUpTo655Backends() {
+    assertThat(MaglevTable.build(backends(655)).entriesOf(0)).isBetween(100, 101);
+    assertThatThrownBy(() -> MaglevTable.build(backends(656)))
+        .hasMessageStartingWith("tableSize: 65537 (expected: a prime > 100 × backends (656)");
+  }
+
+  @Test
   void weightZeroStaysInTheSetButGetsNoEntries() {
     Backend drained = new Backend("lb7-1", 0);
     MaglevTable table = MaglevTable.build(List.of(Backend.of("lb7-0"), drained, Backend.of("lb7-2")));

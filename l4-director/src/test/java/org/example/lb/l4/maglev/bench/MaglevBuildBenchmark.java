@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.State;
  * M = 100003 here, since the table enforces M > 100 × N. Not a test: run it by hand on a quiet machine.
  *
  * <pre>
- * bin/build -q -pl l4-director -am test-compile -Dmaven.compiler.proc=full
+ * # JDK 25 runs annotation processors only when asked (proc=full); clean, since a plain test build drops JMH's list
+ * bin/build -q -pl l4-director -am clean test-compile -Dmaven.compiler.proc=full
  * . bin/lib/jdk.sh &amp;&amp; "$JAVA" -cp "l4-director/target/test-classes:l4-director/target/classes:common/target/classes:\
  * $(ls ~/.m2/repository/org/openjdk/jmh/jmh-core/1.37/*.jar):\
  * $(ls ~/.m2/repository/org/apache/commons/commons-math3/*&#47;commons-math3-*.jar | head -1):\

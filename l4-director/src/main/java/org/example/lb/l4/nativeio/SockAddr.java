@@ -10,6 +10,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteOrder;
+import org.example.lb.common.config.Addresses;
 
 /**
  * A native socket address ({@code sockaddr_in} or {@code sockaddr_in6}) built once per destination (e.g. per LB7)
@@ -77,6 +78,6 @@ public final class SockAddr {
 
   @Override
   public String toString() {
-    return address.getHostAddress();
+    return Addresses.toText(address);
   }
 }

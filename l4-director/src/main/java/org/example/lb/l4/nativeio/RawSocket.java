@@ -12,21 +12,31 @@ import java.nio.charset.StandardCharsets;
  *
  * <p><b>IPv4</b> ({@link #ipv4(int)}): on send the kernel builds the outer IPv4 header (source chosen by routing)
  * unless {@link #setHeaderIncluded(boolean) IP_HDRINCL} is on, in which case the buffer starts with our own IPv4
- * header (the kernel still fills in a zero total length, a zero id and the checksum). On receive the buffer always
- * starts with the IPv4 header of the received packet.
+ * header; the kernel still rewrites the total length and the header checksum, and fills in a zero identification
+ * and a zero source address. On receive the buffer always starts with the IPv4 header of the received packet.
  *
  * <p><b>IPv6</b> ({@link #ipv6(int)}): the IPv6 header is never delivered on receive (the buffer starts with the
  * payload, e.g. the inner packet for protocol 41). On send the kernel builds the header unless IPV6_HDRINCL (Linux
- * 4.5+) is on, in which case the buffer is a complete IPv6 packet.
+ * 4.5+; works on this project's kernel) is on, in which case the buffer is a complete IPv6 packet sent as given.
  *
- * <p>The socket lives in the network namespace of the thread that created it. Used by one thread at a time;
- * {@link #sendTo} and {@link #receive} allocate nothing. Buffers must be native memory.
+ * <p>The socket lives in the network namespace of the thread that created it. Used by one thread at a time, and
+ * closed only after that thread stopped using it (close does not wake a blocked receive: worker loops wait with
+ * {@link #awaitReadable(int)} and a timeout). {@link #sendTo} and {@link #receive} allocate nothing. Buffers must
+ * be native memory (Arena-allocated or direct).
+ *
+ * <p>Every raw socket of a protocol receives a copy of each packet of that protocol delivered to the host, so a
+ * send-only protocol-4 socket would fill its receive queue for nothing. A sender that builds its own outer header
+ * should use {@link #IPPROTO_RAW} instead ({@code ipv4(IPPROTO_RAW)} / {@code ipv6(IPPROTO_RAW)}): such a socket
+ * never receives, and implies header-included mode (IPv6: since Linux 4.5); the protocol comes from the header.
+
  */
 public final class RawSocket implements AutoCloseable {
   /** IP protocol number of IPv4-in-IP (IPIP). */
   public static final int IPPROTO_IPIP = 4;
   /** IP protocol number of IPv6-in-IP. */
   public static final int IPPROTO_IPV6 = 41;
+  /** Send-only raw socket whose buffers always start with our own IP header (the protocol is taken from it). */
+  public static final int IPPROTO_RAW = 255;
 
   private static final Throwable UNAVAILABILITY_CAUSE = Libc.unavailabilityCause();
 

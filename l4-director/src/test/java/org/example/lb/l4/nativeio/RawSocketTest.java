@@ -107,6 +107,40 @@ class RawSocketTest {
   }
 
   @Test
+  void sendOnlyRawSocketSendsOurIpipHeaderAndReceivesNothing() throws Exception {
+    receiver = ns.call(() -> RawSocket.ipv4(RawSocket.IPPROTO_IPIP));
+    sender = ns.call(() -> RawSocket.ipv4(RawSocket.IPPROTO_RAW));
+    assertThat(sender.isHeaderIncluded()).as("implied by IPPROTO_RAW").isTrue();
+    byte[] inner = Packets.ipv4Udp("198.51.100.7", "203.0.113.1", 40003, 80, new byte[] {8});
+    byte[] outer = Packets.ipv4Header("127.0.0.1", "127.0.0.1", 4, 11, 0x77, inner.length);
+    byte[] packet = new byte[outer.length + inner.length];
+    System.arraycopy(outer, 0, packet, 0, outer.length);
+    System.arraycopy(inner, 0, packet, outer.length, inner.length);
+
+    assertThat(sender.sendTo(native_(packet), packet.length, SockAddr.of(InetAddress.getByName("127.0.0.1"))))
+        .isEqualTo(packet.length);
+
+    byte[] received = receiveOne(receiver);
+    assertThat(received[8]).as("our TTL").isEqualTo((byte) 11);
+    assertThat(Arrays.copyOfRange(received, 20, received.length)).isEqualTo(inner);
+    sender.setNonBlocking(true);
+    assertThat(sender.receive(arena.allocate(2048))).as("an IPPROTO_RAW socket receives nothing").isEqualTo(-1);
+  }
+
+  @Test
+  void sendOnlyIpv6RawSocketSendsOurIp6ip6Header() throws Exception {
+    receiver = ns.call(() -> RawSocket.ipv6(RawSocket.IPPROTO_IPV6));
+    sender = ns.call(() -> RawSocket.ipv6(RawSocket.IPPROTO_RAW));
+    byte[] inner = Packets.ipv6("2001:db8::9", "2001:db8:1::1", 59, 64, new byte[] {6, 6});
+    byte[] packet = Packets.ipv6("::1", "::1", 41, 9, inner);
+
+    assertThat(sender.sendTo(native_(packet), packet.length, SockAddr.of(InetAddress.getByName("::1"))))
+        .isEqualTo(packet.length);
+
+    assertThat(receiveOne(receiver)).isEqualTo(inner);
+  }
+
+  @Test
   void ipv6RawSocketsReceiveThePayloadWithoutTheIpv6Header() throws Exception {
     receiver = ns.call(() -> RawSocket.ipv6(RawSocket.IPPROTO_IPV6));
     sender = ns.call(() -> RawSocket.ipv6(RawSocket.IPPROTO_IPV6));

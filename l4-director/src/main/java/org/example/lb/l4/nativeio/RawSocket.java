@@ -22,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  * <p>The socket lives in the network namespace of the thread that created it. Used by one thread at a time, and
  * closed only after that thread stopped using it (close does not wake a blocked receive: worker loops wait with
  * {@link #awaitReadable(int)} and a timeout). {@link #sendTo} and {@link #receive} allocate nothing. Buffers must
- * be native memory (Arena-allocated or direct).
+ * be native memory (Arena-allocated or direct); for headroom, slice once outside the loop, as slicing per call
+ * allocates.
  *
  * <p>Every raw socket of a protocol receives a copy of each packet of that protocol delivered to the host, so a
  * send-only protocol-4 socket would fill its receive queue for nothing. A sender that builds its own outer header
@@ -154,13 +155,27 @@ public final class RawSocket implements AutoCloseable {
    * @return the length received, or -1 in non-blocking mode when nothing is queued
    */
   public int receive(MemorySegment buffer) throws NativeIoException {
+    return receive(buffer, MemorySegment.NULL, MemorySegment.NULL);
+  }
+
+  /**
+   * Receives one packet into {@code buffer} and stores the sender's address (the outer source) in {@code source};
+   * returns as {@link #receive(MemorySegment)} (on -1 {@code source} is not set).
+   */
+  public int receive(MemorySegment buffer, SourceAddress source) throws NativeIoException {
+    source.reset();
+    return receive(buffer, source.storage(), source.lengthPointer());
+  }
+
+  private int receive(MemorySegment buffer, MemorySegment address, MemorySegment addressLength)
+      throws NativeIoException {
     descriptor.ensureOpen();
     MemorySegment state = descriptor.callState();
     while (true) {
       long n;
       try {
         n = (long) Libc.RECVFROM.invokeExact(state, descriptor.fd(), buffer, buffer.byteSize(), 0,
-            MemorySegment.NULL, MemorySegment.NULL);
+            address, addressLength);
       } catch (Throwable t) {
         throw Libc.rethrow(t);
       }

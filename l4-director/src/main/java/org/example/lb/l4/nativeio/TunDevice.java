@@ -197,7 +197,9 @@ public final class TunDevice implements AutoCloseable {
   }
 
   /**
-   * One queue's file descriptor. Used by one thread at a time (its worker); reads and writes allocate nothing. A
+   * One queue's file descriptor. Used by one thread at a time (its worker); reads and writes allocate nothing. To
+   * leave headroom for an outer header, slice the buffer once outside the loop ({@code packet =
+   * buffer.asSlice(20)}) and read into the slice: slicing per call allocates. A
    * blocking read is not woken by {@link #close()}: workers that must notice shutdown use non-blocking mode or
    * {@link #awaitReadable(int)} with a timeout. Blocking calls pin a virtual thread's carrier, so workers should be
    * platform threads.

@@ -23,6 +23,9 @@ class RawSocketTest {
   private Arena arena;
   private RawSocket sender;
   private RawSocket receiver;
+  private final SourceAddress source = new SourceAddress();
+  private MemorySegment outAfterHeadroom;
+  private MemorySegment inAfterHeadroom;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -169,6 +172,48 @@ class RawSocketTest {
   }
 
   @Test
+  void receiveIntoASliceReportsTheOuterSource() throws Exception {
+    receiver = ns.call(() -> RawSocket.ipv6(RawSocket.IPPROTO_IPV6));
+    sender = ns.call(() -> RawSocket.ipv6(RawSocket.IPPROTO_IPV6));
+    byte[] inner = Packets.ipv6("2001:db8::7", "2001:db8:1::1", 59, 64, new byte[] {3});
+    MemorySegment out = arena.allocate(100);
+    out.asSlice(10, inner.length).copyFrom(MemorySegment.ofArray(inner));
+    SockAddr loopback = SockAddr.of(InetAddress.getByName("::1"));
+    SourceAddress source = new SourceAddress();
+    assertThat(source.isSet()).isFalse();
+
+    assertThat(sender.sendTo(out.asSlice(10), inner.length, loopback)).isEqualTo(inner.length);
+
+    assertThat(receiver.awaitReadable(TIMEOUT_MILLIS)).isTrue();
+    MemorySegment in = arena.allocate(2048);
+    int n = receiver.receive(in.asSlice(40), source);
+    assertThat(n).isEqualTo(inner.length);
+    assertThat(in.asSlice(40, n).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(inner);
+    assertThat(source.isIpv6()).isTrue();
+    assertThat(source).hasToString("::1");
+    assertThat(source.matches(loopback)).isTrue();
+    assertThat(source.matches(SockAddr.of(InetAddress.getByName("2001:db8::1")))).isFalse();
+    assertThat(source.matches(SockAddr.of(InetAddress.getByName("127.0.0.1")))).isFalse();
+  }
+
+  @Test
+  void ipv4SourceIsReportedToo() throws Exception {
+    receiver = ns.call(() -> RawSocket.ipv4(RawSocket.IPPROTO_IPIP));
+    sender = ns.call(() -> RawSocket.ipv4(RawSocket.IPPROTO_IPIP));
+    byte[] inner = Packets.ipv4Udp("198.51.100.7", "203.0.113.1", 40004, 80, new byte[] {1});
+    SockAddr loopback = SockAddr.of(InetAddress.getByName("127.0.0.1"));
+    sender.sendTo(native_(inner), inner.length, loopback);
+    SourceAddress source = new SourceAddress();
+
+    assertThat(receiver.awaitReadable(TIMEOUT_MILLIS)).isTrue();
+    assertThat(receiver.receive(arena.allocate(2048), source)).isEqualTo(20 + inner.length);
+
+    assertThat(source.toInetAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+    assertThat(source.matches(loopback)).isTrue();
+    assertThat(source.matches(SockAddr.of(InetAddress.getByName("127.0.0.2")))).isFalse();
+  }
+
+  @Test
   void nonBlockingReceiveReportsNothingQueuedAsMinusOneWithEagain() throws Exception {
     receiver = ns.call(() -> RawSocket.ipv4(RawSocket.IPPROTO_IPIP));
     receiver.setNonBlocking(true);
@@ -236,6 +281,9 @@ class RawSocketTest {
     byte[] inner = Packets.ipv4Udp("198.51.100.7", "203.0.113.1", 40000, 80, new byte[32]);
     MemorySegment out = native_(inner);
     MemorySegment in = arena.allocate(2048);
+    outAfterHeadroom = arena.allocate(20 + inner.length).asSlice(20); // sliced once, outside the loop
+    outAfterHeadroom.copyFrom(out);
+    inAfterHeadroom = in.asSlice(20);
     SockAddr destination = SockAddr.of(InetAddress.getByName("127.0.0.1"));
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().threadId();
@@ -246,15 +294,20 @@ class RawSocketTest {
     long allocated = threads.getThreadAllocatedBytes(tid) - before;
 
     assertThat(received).as("packets received").isPositive();
-    assertThat(allocated).as("bytes allocated by 10,000 send+receive pairs").isLessThan(10_000);
+    assertThat(allocated).as("bytes allocated by 10,000 iterations of two sends and receives").isLessThan(10_000);
   }
 
   private int loop(MemorySegment out, int length, SockAddr destination, MemorySegment in, int iterations)
       throws NativeIoException {
     int received = 0;
+    SourceAddress source = this.source;
     for (int i = 0; i < iterations; i++) {
       sender.sendTo(out, length, destination);
       if (receiver.receive(in) > 0) {
+        received++;
+      }
+      sender.sendTo(outAfterHeadroom, length, destination);
+      if (receiver.receive(inAfterHeadroom, source) > 0 && source.matches(destination)) {
         received++;
       }
       sender.receive(in); // the sender is a protocol-4 raw socket too: it gets a copy; keep its queue empty

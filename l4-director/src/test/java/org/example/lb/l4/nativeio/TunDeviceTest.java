@@ -221,6 +221,35 @@ class TunDeviceTest {
   }
 
   @Test
+  void workerWaitingWithATimeoutNoticesShutdown() throws Exception {
+    openUp(false, 1);
+    TunDevice.Queue queue = tun.queue(0);
+    MemorySegment buffer = Arena.global().allocate(2048); // the worker thread reads into it
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger packets = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread worker = Thread.ofPlatform().name("tun-worker").start(() -> {
+      try {
+        while (running.get()) {
+          if (queue.awaitReadable(20) && queue.read(buffer) > 0) {
+            packets.incrementAndGet();
+          }
+        }
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    udp.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress("192.0.2.2", 9999));
+    Poll.until(TIMEOUT, "the worker to read a packet", () -> packets.get() > 0);
+
+    running.set(false);
+    worker.join(TIMEOUT);
+
+    assertThat(worker.isAlive()).as("worker still running").isFalse();
+    assertThat(failure.get()).isNull();
+  }
+
+  @Test
   void mtuFollowsTheLink() throws Exception {
     openUp(false, 1);
     assertThat(tun.mtu()).isEqualTo(1500);
@@ -280,22 +309,28 @@ class TunDeviceTest {
     MemorySegment in = arena.allocate(2048);
     TunDevice.Queue queue = tun.queue(0);
     queue.setNonBlocking(true);
+    MemorySegment outSlice = arena.allocate(20 + packet.length).asSlice(20); // headroom, sliced outside the loop
+    outSlice.copyFrom(out);
+    MemorySegment inSlice = in.asSlice(20);
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().threadId();
 
-    loop(queue, out, packet.length, in, 50_000); // warm-up: let the JIT compile the loop
+    loop(queue, out, outSlice, packet.length, in, inSlice, 50_000); // warm-up: let the JIT compile the loop
     long before = threads.getThreadAllocatedBytes(tid);
-    loop(queue, out, packet.length, in, 10_000);
+    loop(queue, out, outSlice, packet.length, in, inSlice, 10_000);
     long allocated = threads.getThreadAllocatedBytes(tid) - before;
 
     assertThat(allocated).as("bytes allocated by 10,000 write+read pairs").isLessThan(10_000);
   }
 
-  private static void loop(TunDevice.Queue queue, MemorySegment out, int length, MemorySegment in, int iterations)
-      throws NativeIoException {
+  private static void loop(TunDevice.Queue queue, MemorySegment out, MemorySegment outSlice, int length,
+      MemorySegment in, MemorySegment inSlice, int iterations) throws NativeIoException {
     for (int i = 0; i < iterations; i++) {
       queue.write(out, length); // delivered to the (never drained) UDP socket, dropped once its buffer is full
       queue.read(in); // -1 (EAGAIN) mostly
+      queue.write(outSlice, length);
+      queue.read(inSlice);
+      queue.awaitReadable(0);
     }
   }
 }

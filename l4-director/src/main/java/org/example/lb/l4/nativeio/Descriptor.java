@@ -22,7 +22,7 @@ final class Descriptor implements AutoCloseable {
   private final MemorySegment callState;
   private final MemorySegment pollFd;
   private int lastErrno;
-  private boolean closed;
+  private volatile boolean closed;
 
   Descriptor(int fd, String name) {
     this.fd = fd;
@@ -177,7 +177,7 @@ final class Descriptor implements AutoCloseable {
 
   /** Closes the descriptor once; later calls do nothing. */
   @Override
-  public void close() throws NativeIoException {
+  public synchronized void close() throws NativeIoException {
     if (closed) {
       return;
     }

@@ -31,7 +31,7 @@ import java.nio.charset.StandardCharsets;
  * never receives, and implies header-included mode (IPv6: since Linux 4.5); the protocol comes from the header.
 
  */
-public final class RawSocket implements AutoCloseable {
+public final class RawSocket implements NativeChannel {
   /** IP protocol number of IPv4-in-IP (IPIP). */
   public static final int IPPROTO_IPIP = 4;
   /** IP protocol number of IPv6-in-IP. */
@@ -92,6 +92,10 @@ public final class RawSocket implements AutoCloseable {
     } catch (Throwable t) {
       throw Libc.rethrow(t);
     }
+  }
+
+  Descriptor descriptor() {
+    return descriptor;
   }
 
   /** The IP protocol this socket sends and receives. */
@@ -189,6 +193,7 @@ public final class RawSocket implements AutoCloseable {
   }
 
   /** Waits up to {@code timeoutMillis} (-1 = forever) for a packet to receive; false on timeout. */
+  @Override
   public boolean awaitReadable(int timeoutMillis) throws NativeIoException {
     return (descriptor.poll(Libc.POLLIN, timeoutMillis) & Libc.POLLIN) != 0;
   }
@@ -257,21 +262,25 @@ public final class RawSocket implements AutoCloseable {
   }
 
   /** Switches O_NONBLOCK: in non-blocking mode receive returns -1 instead of waiting, sendTo -1 instead of blocking. */
+  @Override
   public void setNonBlocking(boolean nonBlocking) throws NativeIoException {
     descriptor.setNonBlocking(nonBlocking);
   }
 
   /** Whether O_NONBLOCK is set. */
+  @Override
   public boolean isNonBlocking() throws NativeIoException {
     return descriptor.isNonBlocking();
   }
 
   /** The errno behind the last -1 result, or {@code null} if none yet. */
+  @Override
   public Errno lastErrno() {
     return descriptor.lastErrno();
   }
 
   /** The raw file descriptor (for diagnostics). */
+  @Override
   public int fd() {
     return descriptor.fd();
   }

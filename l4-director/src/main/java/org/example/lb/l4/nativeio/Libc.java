@@ -48,6 +48,9 @@ final class Libc {
   static final int IFNAMSIZ = 16;
   static final long IFREQ_SIZE = 40;
   static final long TUNSETIFF = 0x400454caL;
+  static final long TUNSETQUEUE = 0x400454d9L;
+  static final short IFF_ATTACH_QUEUE = 0x0200;
+  static final short IFF_DETACH_QUEUE = 0x0400;
   static final long SIOCGIFMTU = 0x8921L;
   static final short IFF_TUN = 0x0001;
   static final short IFF_NO_PI = 0x1000;

@@ -217,6 +217,28 @@ public final class TunDevice implements AutoCloseable {
       return descriptor;
     }
 
+    /**
+     * Attaches ({@code true}) or detaches this queue from the device (TUNSETQUEUE; multi-queue devices only). The
+     * kernel steers no packets to a detached queue (a non-blocking read there reports EAGAIN), so a worker that
+     * stops should detach its queue first. Queues start attached.
+     */
+    public void setAttached(boolean attached) throws NativeIoException {
+      descriptor.ensureOpen();
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment ifreq = arena.allocate(Libc.IFREQ_SIZE, 8);
+        ifreq.set(JAVA_SHORT, Libc.IFNAMSIZ, attached ? Libc.IFF_ATTACH_QUEUE : Libc.IFF_DETACH_QUEUE);
+        int rc = (int) Libc.IOCTL_PTR.invokeExact(descriptor.callState(), descriptor.fd(), Libc.TUNSETQUEUE, ifreq);
+        if (rc < 0) {
+          throw Libc.failure("ioctl(TUNSETQUEUE, " + (attached ? "attach" : "detach") + ") " + descriptor.name(),
+              Libc.errno(descriptor.callState()));
+        }
+      } catch (NativeIoException e) {
+        throw e;
+      } catch (Throwable t) {
+        throw Libc.rethrow(t);
+      }
+    }
+
     /** Position of this queue in {@link TunDevice#queues()}. */
     public int index() {
       return index;

@@ -7,7 +7,8 @@
  * <p>Style as in Netty's Epoll: one class per capability, libc handles linked once (package-private {@code Libc}),
  * {@code isAvailable()} / {@code unavailabilityCause()} probed once, errno captured by the linker
  * ({@code captureCallState("errno")}) into a segment preallocated per descriptor, so read, write, sendTo, receive
- * and poll allocate nothing. Expected "try again" conditions (EAGAIN in non-blocking mode, ENOBUFS) return -1 with
+ * and poll on {@code MemorySegment}s allocate nothing (the {@code ByteBuffer} overloads wrap the buffer in a
+ * segment view per call: convenient, not for the hot loop). Expected "try again" conditions (EAGAIN in non-blocking mode, ENOBUFS) return -1 with
  * the cause in {@code lastErrno()} instead of throwing, so a full queue is a counted drop, not an exception; other
  * failures throw {@link org.example.lb.l4.nativeio.NativeIoException} carrying an {@link
  * org.example.lb.l4.nativeio.Errno}.
@@ -19,7 +20,7 @@
  * in that namespace) and stay there.
  *
  * <p>Verified on this project's kernel (6.18, tests in {@code src/test/.../nativeio}): multi-queue TUN (flows spread
- * over the queues; writes work on every queue), SIOCGIFMTU, IP_HDRINCL (the kernel always rewrites total length and
+ * over the queues; writes work on every queue; TUNSETQUEUE detach steers flows away from a queue), SIOCGIFMTU, IP_HDRINCL (the kernel always rewrites total length and
  * checksum, and fills a zero id or zero source), IPV6_HDRINCL (the packet is sent as given), IPv6 raw sockets deliver
  * the payload without the IPv6 header, SO_BINDTODEVICE, SO_RCVBUF/SO_SNDBUF (reported doubled).
  */

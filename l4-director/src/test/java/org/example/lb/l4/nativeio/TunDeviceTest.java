@@ -194,6 +194,41 @@ class TunDeviceTest {
   }
 
   @Test
+  void detachedQueueGetsNoFlowsUntilReattached() throws Exception {
+    openUp(true, 2);
+    TunDevice.Queue detached = tun.queue(1);
+    detached.setAttached(false);
+    for (TunDevice.Queue q : tun.queues()) {
+      q.setNonBlocking(true);
+    }
+    int flows = 16;
+    for (int i = 0; i < flows; i++) {
+      udp.send(ByteBuffer.wrap(new byte[] {(byte) i}), new InetSocketAddress("192.0.2.2", 11000 + i));
+    }
+    MemorySegment buffer = arena.allocate(2048);
+    Set<Integer> seen = new HashSet<>();
+    Poll.until(TIMEOUT, () -> "all flows on queue 0, seen " + seen, () -> {
+      try {
+        int n;
+        while ((n = tun.queue(0).read(buffer)) > 0) {
+          if (n >= 28 && buffer.get(ValueLayout.JAVA_BYTE, 9) == 17) {
+            seen.add(Short.toUnsignedInt(buffer.get(
+                ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 22)));
+          }
+        }
+      } catch (NativeIoException e) {
+        throw new IllegalStateException(e);
+      }
+      return seen.size() == flows;
+    });
+    assertThat(detached.read(buffer)).as("nothing steered to the detached queue").isEqualTo(-1);
+    assertThat(detached.lastErrno()).isSameAs(Errno.EAGAIN);
+
+    detached.setAttached(true);
+    assertThat(detached.read(buffer)).as("attached again, nothing queued yet").isEqualTo(-1);
+  }
+
+  @Test
   void writeWorksOnEveryQueueOfAMultiQueueDevice() throws Exception {
     openUp(true, 2);
     udp.bind(new InetSocketAddress("192.0.2.1", 0));

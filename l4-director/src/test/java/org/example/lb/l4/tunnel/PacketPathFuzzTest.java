@@ -42,6 +42,7 @@ class PacketPathFuzzTest {
         Decapsulator decapsulator = new Decapsulator(DecapsulatorTest.VIPS);
         DropCounters counters = new DropCounters();
         ByteBuffer buf = ByteBuffer.allocateDirect(HEADROOM + 2048);
+        ByteBuffer icmpOut = ByteBuffer.allocateDirect(2048);
         long calls = 0;
         int ok = 0;
 
@@ -70,6 +71,8 @@ class PacketPathFuzzTest {
                 ok++;
                 assertThat(view.totalLength()).isLessThanOrEqualTo(len);
                 assertThat(view.headerLength()).isLessThanOrEqualTo(view.totalLength());
+                assertThat(IcmpTooBig.write(buf, view, 1500, 20, icmpOut, random.nextInt(1200)))
+                        .isBetween(0, IcmpTooBig.MAX_IPV6_ERROR);
                 TunnelEndpoint lb7 = random.nextBoolean() ? EncapsulatorTest.LB7_4 : EncapsulatorTest.LB7_6;
                 int encap = known(encapsulator.encapsulate(buf, view, lb7));
                 counters.count(encap);

@@ -50,11 +50,14 @@ public final class Verdict implements Comparable<Verdict> {
     public static final Verdict BAD_L4_HEADER = new Verdict(16, "BAD_L4_HEADER");
     /** The encapsulator has no source address of the LB7's address family. */
     public static final Verdict NO_SOURCE_ADDRESS = new Verdict(17, "NO_SOURCE_ADDRESS");
+    /** A tunnel packet whose outer source is not one of the directors the decapsulator accepts. */
+    public static final Verdict UNKNOWN_TUNNEL_SOURCE = new Verdict(18, "UNKNOWN_TUNNEL_SOURCE");
 
     private static final Verdict[] KNOWN = {
         OK, TRUNCATED, BAD_VERSION, BAD_IHL, BAD_TOTAL_LENGTH, BAD_CHECKSUM, TTL_EXPIRED, FRAGMENT, UNKNOWN_VIP,
         NOT_TUNNEL, EXT_HEADER_CHAIN_TOO_LONG, BAD_EXT_HEADER, TOO_BIG, NO_HEADROOM, INNER_VERSION_MISMATCH,
         ECN_CE_NOT_ECT, BAD_L4_HEADER, NO_SOURCE_ADDRESS,
+        UNKNOWN_TUNNEL_SOURCE,
     };
 
     private final int code;

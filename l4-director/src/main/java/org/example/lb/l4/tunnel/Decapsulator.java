@@ -1,6 +1,8 @@
 package org.example.lb.l4.tunnel;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Optional;
 import org.example.lb.l4.packet.Checksums;
 import org.example.lb.l4.packet.NetworkOrder;
 import org.example.lb.l4.packet.PacketView;
@@ -14,7 +16,8 @@ import org.example.lb.l4.packet.Verdict;
  * <p>Linux raw sockets differ by family: an IPv4 raw socket for protocol 4 delivers the outer IPv4 header
  * ({@link #decapsulateIpv4}); an IPv6 raw socket for next header 41 delivers only the payload
  * ({@link #decapsulateIpv6Payload}, with the socket's protocol and, if IPV6_RECVTCLASS is on, the outer traffic
- * class). {@link #decapsulateIpv6} takes a whole IPv6 packet (e.g. from a TUN device).
+ * class, and recvfrom's source address). {@link #decapsulateIpv6} takes a whole IPv6 packet (e.g. from a TUN
+ * device). The outer source must be one of the configured directors ({@link Verdict#UNKNOWN_TUNNEL_SOURCE}).
  *
  * <p>ECN is combined per RFC 6040 section 4.2 (the inner header is rewritten in place, with an RFC 1624 checksum
  * update for IPv4): outer CE over inner ECT becomes CE, outer ECT(1) over inner ECT(0) becomes ECT(1), outer CE over
@@ -26,13 +29,26 @@ public final class Decapsulator {
     public static final int UNKNOWN_TRAFFIC_CLASS = -1;
 
     private final VipSet vips;
+    private final VipSet directors;
+    private final boolean anyDirector;
     private final PacketView outer = PacketView.forDelivery();
     private final PacketView inner = PacketView.forDelivery();
     private int innerStart;
     private int innerLength;
 
-    public Decapsulator(VipSet vips) {
-        this.vips = vips;
+    private Decapsulator(VipSet vips, Optional<VipSet> directors) {
+        this.vips = Objects.requireNonNull(vips, "vips");
+        this.anyDirector = directors.isEmpty();
+        this.directors = directors.orElse(vips);
+    }
+
+    /**
+     * A decapsulator accepting inner packets to {@code vips}, tunnelled from one of {@code directors} (outer source
+     * addresses; empty: from any source, for labs only, since anyone who can reach the LB7 could then inject packets
+     * with forged inner sources).
+     */
+    public static Decapsulator create(VipSet vips, Optional<VipSet> directors) {
+        return new Decapsulator(vips, directors);
     }
 
     /** Decapsulates a whole outer IPv4 packet at {@code buf[off, off+len)}; returns a {@link Verdict} code. */
@@ -60,6 +76,13 @@ public final class Decapsulator {
     }
 
     private int decapsulateOuter(ByteBuffer buf, int off) {
+        int protocol = outer.protocol();
+        if (protocol != PacketView.PROTO_IPV4 && protocol != PacketView.PROTO_IPV6) {
+            return Verdict.NOT_TUNNEL.code();
+        }
+        if (!anyDirector && !directors.contains(outer.sourceHigh(), outer.sourceLow())) {
+            return Verdict.UNKNOWN_TUNNEL_SOURCE.code();
+        }
         return decapsulatePayload(buf, off + outer.headerLength(), outer.totalLength() - outer.headerLength(),
                 outer.protocol(), outer.trafficClass());
     }
@@ -69,9 +92,15 @@ public final class Decapsulator {
      *
      * @param protocol the outer next header (the raw socket's protocol): 4 or 41, else {@link Verdict#NOT_TUNNEL}
      * @param outerTrafficClass the outer traffic class, or {@link #UNKNOWN_TRAFFIC_CLASS}
+     * @param outerSourceHigh high 64 bits of the outer source (recvfrom's address)
+     * @param outerSourceLow low 64 bits of the outer source
      * @return a {@link Verdict} code
      */
-    public int decapsulateIpv6Payload(ByteBuffer buf, int off, int len, int protocol, int outerTrafficClass) {
+    public int decapsulateIpv6Payload(ByteBuffer buf, int off, int len, int protocol, int outerTrafficClass,
+            long outerSourceHigh, long outerSourceLow) {
+        if (!anyDirector && !directors.contains(outerSourceHigh, outerSourceLow)) {
+            return Verdict.UNKNOWN_TUNNEL_SOURCE.code();
+        }
         return decapsulatePayload(buf, off, len, protocol, outerTrafficClass);
     }
 

@@ -24,11 +24,14 @@ import org.junit.jupiter.api.Test;
 class DecapsulatorTest {
     static final VipSet VIPS = VipSet.of(List.of(address("203.0.113.10"), address("2001:db8:0:1::10"),
             address("203.0.113.11")));
+    static final VipSet DIRECTORS = VipSet.of(List.of(DIRECTOR4.address(), DIRECTOR6.address()));
+    static final long D6_HI = DIRECTOR6.high();
+    static final long D6_LO = DIRECTOR6.low();
 
     private final PacketView view = PacketView.forForwarding();
     private final Encapsulator encapsulator =
             Encapsulator.create(Optional.of(DIRECTOR4), Optional.of(DIRECTOR6), 1500, 7);
-    private final Decapsulator decapsulator = new Decapsulator(VIPS);
+    private final Decapsulator decapsulator = Decapsulator.create(VIPS, Optional.of(DIRECTORS));
     private final DropCounters counters = new DropCounters();
 
     static InetAddress address(String literal) {
@@ -69,7 +72,7 @@ class DecapsulatorTest {
         int payloadOff = encapsulator.start() + 40;
 
         assertThat(count(decapsulator.decapsulateIpv6Payload(buf, payloadOff, encapsulator.length() - 40, 41,
-                Decapsulator.UNKNOWN_TRAFFIC_CLASS))).isEqualTo(Verdict.OK);
+                Decapsulator.UNKNOWN_TRAFFIC_CLASS, D6_HI, D6_LO))).isEqualTo(Verdict.OK);
         assertThat(decapsulator.innerStart()).isEqualTo(HEADROOM);
         assertThat(decapsulator.innerLength()).isEqualTo(inner.length);
         assertThat(count(decapsulator.decapsulateIpv6(buf, encapsulator.start(), encapsulator.length())))
@@ -98,7 +101,7 @@ class DecapsulatorTest {
         TestPackets.Ipv6 v6 = new TestPackets.Ipv6();
         v6.dst[15] = 0x11;
         byte[] inner6 = v6.build();
-        assertThat(count(decapsulator.decapsulateIpv6Payload(inBuffer(inner6), HEADROOM, inner6.length, 41, -1)))
+        assertThat(count(decapsulator.decapsulateIpv6Payload(inBuffer(inner6), HEADROOM, inner6.length, 41, -1, D6_HI, D6_LO)))
                 .isEqualTo(Verdict.UNKNOWN_VIP);
         assertThat(counters.get(Verdict.UNKNOWN_VIP)).isEqualTo(2);
     }
@@ -113,9 +116,9 @@ class DecapsulatorTest {
         assertThat(count(decapsulator.decapsulateIpv4(inBuffer(v6InProto4), HEADROOM, v6InProto4.length)))
                 .isEqualTo(Verdict.INNER_VERSION_MISMATCH);
         byte[] inner4 = new TestPackets.Ipv4().build();
-        assertThat(count(decapsulator.decapsulateIpv6Payload(inBuffer(inner4), HEADROOM, inner4.length, 41, -1)))
+        assertThat(count(decapsulator.decapsulateIpv6Payload(inBuffer(inner4), HEADROOM, inner4.length, 41, -1, D6_HI, D6_LO)))
                 .isEqualTo(Verdict.INNER_VERSION_MISMATCH);
-        assertThat(count(decapsulator.decapsulateIpv6Payload(inBuffer(inner4), HEADROOM, inner4.length, 4, -1)))
+        assertThat(count(decapsulator.decapsulateIpv6Payload(inBuffer(inner4), HEADROOM, inner4.length, 4, -1, D6_HI, D6_LO)))
                 .isEqualTo(Verdict.OK);
 
         byte[] garbage = ipv4Tunnel(new byte[] {0x20, 0, 0, 0}, 4);
@@ -144,6 +147,31 @@ class DecapsulatorTest {
     }
 
     @Test
+    void acceptsTunnelsOnlyFromConfiguredDirectors() {
+        byte[] inner = new TestPackets.Ipv4().build();
+        TestPackets.Ipv4 outer = new TestPackets.Ipv4().payload(4, inner);
+        outer.src = new byte[] {(byte) 198, 51, 100, 99};
+        byte[] spoofed = outer.build();
+        assertThat(count(decapsulator.decapsulateIpv4(inBuffer(spoofed), HEADROOM, spoofed.length)))
+                .isEqualTo(Verdict.UNKNOWN_TUNNEL_SOURCE);
+
+        byte[] inner6 = new TestPackets.Ipv6().build();
+        assertThat(count(decapsulator.decapsulateIpv6Payload(inBuffer(inner6), HEADROOM, inner6.length, 41, -1,
+                D6_HI, D6_LO + 1))).isEqualTo(Verdict.UNKNOWN_TUNNEL_SOURCE);
+        TestPackets.Ipv6 outer6 = new TestPackets.Ipv6().payload(41, inner6);
+        byte[] spoofed6 = outer6.build();
+        assertThat(count(decapsulator.decapsulateIpv6(inBuffer(spoofed6), HEADROOM, spoofed6.length)))
+                .isEqualTo(Verdict.UNKNOWN_TUNNEL_SOURCE);
+        assertThat(counters.get(Verdict.UNKNOWN_TUNNEL_SOURCE)).isEqualTo(3);
+
+        Decapsulator anySource = Decapsulator.create(VIPS, Optional.empty());
+        assertThat(anySource.decapsulateIpv4(inBuffer(spoofed), HEADROOM, spoofed.length))
+                .isEqualTo(Verdict.OK.code());
+        assertThat(anySource.decapsulateIpv6(inBuffer(spoofed6), HEADROOM, spoofed6.length))
+                .isEqualTo(Verdict.OK.code());
+    }
+
+    @Test
     void combinesEcnPerRfc6040() {
         assertThat(decapWithOuterEcn(0x02, 3)).isEqualTo("03"); // outer CE over ECT(0) -> CE
         assertThat(decapWithOuterEcn(0x01, 3)).isEqualTo("03"); // outer CE over ECT(1) -> CE
@@ -161,7 +189,7 @@ class DecapsulatorTest {
         byte[] inner = b.build();
         ByteBuffer buf = inBuffer(inner);
 
-        assertThat(decapsulator.decapsulateIpv6Payload(buf, HEADROOM, inner.length, 41, 0x03))
+        assertThat(decapsulator.decapsulateIpv6Payload(buf, HEADROOM, inner.length, 41, 0x03, D6_HI, D6_LO))
                 .isEqualTo(Verdict.OK.code());
         assertThat(TestPackets.hex(buf, HEADROOM, 4)).isEqualTo("6bbfffff");
     }

@@ -23,7 +23,7 @@ class PacketPathAllocationTest {
     private final PacketView view = PacketView.forForwarding();
     private final Encapsulator encapsulator = Encapsulator.create(Optional.of(EncapsulatorTest.DIRECTOR4),
             Optional.of(EncapsulatorTest.DIRECTOR6), 1500, 0);
-    private final Decapsulator decapsulator = new Decapsulator(DecapsulatorTest.VIPS);
+    private final Decapsulator decapsulator = Decapsulator.create(DecapsulatorTest.VIPS, Optional.of(DecapsulatorTest.DIRECTORS));
     private final DropCounters counters = new DropCounters();
     private final ByteBuffer icmpOut = ByteBuffer.allocateDirect(2048);
 

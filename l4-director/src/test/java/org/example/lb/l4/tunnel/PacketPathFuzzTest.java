@@ -39,7 +39,7 @@ class PacketPathFuzzTest {
         PacketView view = PacketView.forForwarding();
         Encapsulator encapsulator = Encapsulator.create(Optional.of(EncapsulatorTest.DIRECTOR4),
                 Optional.of(EncapsulatorTest.DIRECTOR6), 1500, 0);
-        Decapsulator decapsulator = new Decapsulator(DecapsulatorTest.VIPS);
+        Decapsulator decapsulator = Decapsulator.create(DecapsulatorTest.VIPS, Optional.of(DecapsulatorTest.DIRECTORS));
         DropCounters counters = new DropCounters();
         ByteBuffer buf = ByteBuffer.allocateDirect(HEADROOM + 2048);
         ByteBuffer icmpOut = ByteBuffer.allocateDirect(2048);
@@ -89,7 +89,7 @@ class PacketPathFuzzTest {
             counters.count(known(decapsulator.decapsulateIpv4(buf, off, len)));
             counters.count(known(decapsulator.decapsulateIpv6(buf, off, len)));
             counters.count(known(decapsulator.decapsulateIpv6Payload(buf, off, len, random.nextInt(256),
-                    random.nextInt(257) - 1)));
+                    random.nextInt(257) - 1, DecapsulatorTest.D6_HI, random.nextBoolean() ? DecapsulatorTest.D6_LO : 0)));
             calls += 3;
         }
 

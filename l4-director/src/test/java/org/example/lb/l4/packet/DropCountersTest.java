@@ -33,7 +33,7 @@ class DropCountersTest {
                 counters.count(Verdict.UNKNOWN_VIP.code());
             }
         });
-        Thread reader = Thread.ofPlatform().start(() -> {
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
             long last = 0;
             while (last < 1000) {
                 long now = counters.get(Verdict.UNKNOWN_VIP);

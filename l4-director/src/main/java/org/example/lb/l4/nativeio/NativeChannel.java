@@ -4,7 +4,7 @@ package org.example.lb.l4.nativeio;
  * What TUN queues and raw sockets have in common: one file descriptor, used by one thread at a time, that can wait
  * for packets with a timeout (alone, or with others in a {@link PollSet}).
  */
-public sealed interface NativeChannel extends AutoCloseable permits TunDevice.Queue, RawSocket {
+public sealed interface NativeChannel extends AutoCloseable permits DescriptorChannel {
   /** Waits up to {@code timeoutMillis} (-1 = forever, 0 = just check) for a packet; false on timeout. */
   boolean awaitReadable(int timeoutMillis) throws NativeIoException;
 

@@ -31,7 +31,7 @@ import java.nio.charset.StandardCharsets;
  * never receives, and implies header-included mode (IPv6: since Linux 4.5); the protocol comes from the header.
 
  */
-public final class RawSocket implements NativeChannel {
+public final class RawSocket extends DescriptorChannel {
   /** IP protocol number of IPv4-in-IP (IPIP). */
   public static final int IPPROTO_IPIP = 4;
   /** IP protocol number of IPv6-in-IP. */
@@ -41,13 +41,12 @@ public final class RawSocket implements NativeChannel {
 
   private static final Throwable UNAVAILABILITY_CAUSE = Libc.unavailabilityCause();
 
-  private final Descriptor descriptor;
   private final boolean ipv6;
   private final int protocol;
   private final MemorySegment intScratch;
 
   private RawSocket(Descriptor descriptor, boolean ipv6, int protocol) {
-    this.descriptor = descriptor;
+    super(descriptor);
     this.ipv6 = ipv6;
     this.protocol = protocol;
     this.intScratch = descriptor.arena().allocate(8, 8); // option value + length for get/setsockopt
@@ -92,10 +91,6 @@ public final class RawSocket implements NativeChannel {
     } catch (Throwable t) {
       throw Libc.rethrow(t);
     }
-  }
-
-  Descriptor descriptor() {
-    return descriptor;
   }
 
   /** The IP protocol this socket sends and receives. */
@@ -192,12 +187,6 @@ public final class RawSocket implements NativeChannel {
     }
   }
 
-  /** Waits up to {@code timeoutMillis} (-1 = forever) for a packet to receive; false on timeout. */
-  @Override
-  public boolean awaitReadable(int timeoutMillis) throws NativeIoException {
-    return (descriptor.poll(Libc.POLLIN, timeoutMillis) & Libc.POLLIN) != 0;
-  }
-
   /** Waits up to {@code timeoutMillis} for room to send; false on timeout. */
   public boolean awaitWritable(int timeoutMillis) throws NativeIoException {
     return (descriptor.poll(Libc.POLLOUT, timeoutMillis) & Libc.POLLOUT) != 0;
@@ -261,30 +250,6 @@ public final class RawSocket implements NativeChannel {
     }
   }
 
-  /** Switches O_NONBLOCK: in non-blocking mode receive returns -1 instead of waiting, sendTo -1 instead of blocking. */
-  @Override
-  public void setNonBlocking(boolean nonBlocking) throws NativeIoException {
-    descriptor.setNonBlocking(nonBlocking);
-  }
-
-  /** Whether O_NONBLOCK is set. */
-  @Override
-  public boolean isNonBlocking() throws NativeIoException {
-    return descriptor.isNonBlocking();
-  }
-
-  /** The errno behind the last -1 result, or {@code null} if none yet. */
-  @Override
-  public Errno lastErrno() {
-    return descriptor.lastErrno();
-  }
-
-  /** The raw file descriptor (for diagnostics). */
-  @Override
-  public int fd() {
-    return descriptor.fd();
-  }
-
   private void setIntOption(int level, int option, int value, String optionName) throws NativeIoException {
     descriptor.ensureOpen();
     intScratch.set(JAVA_INT, 0, value);
@@ -316,11 +281,6 @@ public final class RawSocket implements NativeChannel {
       throw Libc.failure("getsockopt(" + optionName + ") " + descriptor.name(), Libc.errno(descriptor.callState()));
     }
     return intScratch.get(JAVA_INT, 0);
-  }
-
-  @Override
-  public void close() throws NativeIoException {
-    descriptor.close();
   }
 
   @Override

@@ -204,17 +204,12 @@ public final class TunDevice implements AutoCloseable {
    * {@link #awaitReadable(int)} with a timeout. Blocking calls pin a virtual thread's carrier, so workers should be
    * platform threads.
    */
-  public static final class Queue implements NativeChannel {
-    private final Descriptor descriptor;
+  public static final class Queue extends DescriptorChannel {
     private final int index;
 
     Queue(Descriptor descriptor, int index) {
-      this.descriptor = descriptor;
+      super(descriptor);
       this.index = index;
-    }
-
-    Descriptor descriptor() {
-      return descriptor;
     }
 
     /**
@@ -285,41 +280,6 @@ public final class TunDevice implements AutoCloseable {
         buffer.position(buffer.position() + n);
       }
       return n;
-    }
-
-    /** Waits up to {@code timeoutMillis} (-1 = forever) for a packet to read; false on timeout. */
-    @Override
-    public boolean awaitReadable(int timeoutMillis) throws NativeIoException {
-      return (descriptor.poll(Libc.POLLIN, timeoutMillis) & Libc.POLLIN) != 0;
-    }
-
-    /** Switches O_NONBLOCK: in non-blocking mode read returns -1 instead of waiting. */
-    @Override
-    public void setNonBlocking(boolean nonBlocking) throws NativeIoException {
-      descriptor.setNonBlocking(nonBlocking);
-    }
-
-    /** Whether O_NONBLOCK is set. */
-    @Override
-    public boolean isNonBlocking() throws NativeIoException {
-      return descriptor.isNonBlocking();
-    }
-
-    /** The errno behind the last -1 result, or {@code null} if none yet. */
-    @Override
-    public Errno lastErrno() {
-      return descriptor.lastErrno();
-    }
-
-    /** The raw file descriptor (for diagnostics). */
-    @Override
-    public int fd() {
-      return descriptor.fd();
-    }
-
-    @Override
-    public void close() throws NativeIoException {
-      descriptor.close();
     }
 
     void closeQuietly() {

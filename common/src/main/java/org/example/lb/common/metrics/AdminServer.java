@@ -42,7 +42,7 @@ public final class AdminServer implements AutoCloseable {
       return org.example.lb.common.config.ConfigLoader.json().writerWithDefaultPrettyPrinter()
           .writeValueAsString(status);
     } catch (IOException e) {
-      return "{\"error\": \"cannot render status: " + e.getMessage().replace("\"", "'") + "\"}";
+      return "{\"error\": \"cannot render status: " + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}";
     }
   }
 

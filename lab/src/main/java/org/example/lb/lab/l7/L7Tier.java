@@ -149,57 +149,12 @@ public final class L7Tier {
     if (!Files.exists(cfg)) {
       throw new LabFailure(node.name() + ": l7-agent haproxy-config wrote no " + cfg);
     }
-    List<String> haproxy = new ArrayList<>(List.of("/usr/sbin/haproxy", "-W", "-db"));
-    connectionLimit(configMaxconn(cfg), openFilesHardLimit()).ifPresent(n -> haproxy.addAll(List.of("-n", Integer.toString(n))));
-    haproxy.addAll(List.of("-f", cfg.toString(), "-S", dirs.run().resolve("master.sock").toString(),
-        "-p", dirs.run().resolve("haproxy.pid").toString()));
+    // l7-agent's maxconn default (4000) fits the 20000 open-files hard limit containers often impose.
+    List<String> haproxy = List.of("/usr/sbin/haproxy", "-W", "-db", "-f", cfg.toString(),
+        "-S", dirs.run().resolve("master.sock").toString(), "-p", dirs.run().resolve("haproxy.pid").toString());
     launcher.start(node.name(), "haproxy", haproxy, dirs.log().resolve("haproxy.log"));
     launcher.start(node.name(), "l7-agent-run", List.of(launcher().toString(), "run", "--config", config),
         dirs.log().resolve("l7-agent.log"));
-  }
-
-  /**
-   * HAProxy's {@code -n} (a maxconn that overrides the config's) when the open-files hard limit is
-   * too low for the generated config's maxconn: HAProxy needs about two descriptors per
-   * connection and refuses to start otherwise ("Cannot raise FD limit"), and in a container even
-   * root may not raise the hard limit. Empty when the limit is ample.
-   */
-  static java.util.Optional<Integer> connectionLimit(int configMaxconn, long openFilesHardLimit) {
-    long needed = 2L * configMaxconn + 200;
-    if (openFilesHardLimit <= 0 || openFilesHardLimit >= needed) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of((int) Math.max(100, (openFilesHardLimit - 200) / 2));
-  }
-
-  /** The first {@code maxconn N} of a haproxy.cfg (the global one); 0 when there is none. */
-  static int configMaxconn(Path cfg) {
-    try {
-      for (String line : Files.readAllLines(cfg)) {
-        String[] words = line.trim().split("\\s+");
-        if (words.length == 2 && words[0].equals("maxconn") && words[1].matches("\\d{1,9}")) {
-          return Integer.parseInt(words[1]);
-        }
-      }
-    } catch (IOException e) {
-      return 0;
-    }
-    return 0;
-  }
-
-  /** The hard RLIMIT_NOFILE of this process (inherited by what it starts); 0 when unknown or unlimited. */
-  static long openFilesHardLimit() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-        if (line.startsWith("Max open files")) {
-          String[] f = line.substring("Max open files".length()).trim().split("\\s+");
-          return f[1].equals("unlimited") ? 0 : Long.parseLong(f[1]);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
-    return 0;
   }
 
   /** What must answer before the L7 tier is up. */

@@ -70,15 +70,6 @@ class L7AgentConfigTest {
     Exec.Result check = Exec.run(List.of("/usr/sbin/haproxy", "-c", "-f", cfgFile.toString()), Duration.ofSeconds(30));
     assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
     assertThat(cfg).contains("bind 198.51.100.1:80", "bind [2001:db8:0:3::72]:80", "2001:db8:0:4::15");
-    assertThat(L7Tier.configMaxconn(cfgFile)).isPositive();
-  }
-
-  @Test
-  void haproxyGetsAConnectionLimitOnlyWhenFileDescriptorsAreShort() {
-    assertThat(L7Tier.connectionLimit(20000, 20000)).contains(9900);
-    assertThat(L7Tier.connectionLimit(4000, 20000)).isEmpty();
-    assertThat(L7Tier.connectionLimit(20000, 1_048_576)).isEmpty();
-    assertThat(L7Tier.connectionLimit(20000, 0)).as("unknown or unlimited").isEmpty();
-    assertThat(L7Tier.connectionLimit(4000, 150)).contains(100);
+    assertThat(cfg).as("a maxconn HAProxy can hold under a 20000 open-files limit").contains("    maxconn 4000\n");
   }
 }

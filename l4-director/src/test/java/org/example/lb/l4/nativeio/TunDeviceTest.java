@@ -1,5 +1,6 @@
 package org.example.lb.l4.nativeio;
 
+import org.example.lb.l4.testing.TestNamespace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

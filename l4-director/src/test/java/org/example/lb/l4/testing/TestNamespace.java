@@ -1,4 +1,4 @@
-package org.example.lb.l4.nativeio;
+package org.example.lb.l4.testing;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * (and stay there whichever thread uses them later), so tests never touch the host's network. {@link #close()}
  * stops the thread and deletes the namespace.
  */
-final class TestNamespace implements AutoCloseable {
+public final class TestNamespace implements AutoCloseable {
   private static final int CLONE_NEWNET = 0x40000000;
   private static final MethodHandle OPEN;
   private static final MethodHandle SETNS;
@@ -49,7 +49,7 @@ final class TestNamespace implements AutoCloseable {
     this.thread = thread;
   }
 
-  static TestNamespace create() throws Exception {
+  public static TestNamespace create() throws Exception {
     String name = "lbtest-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
     run("ip", "netns", "add", name);
     ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
@@ -85,12 +85,12 @@ final class TestNamespace implements AutoCloseable {
     }
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
   /** Runs {@code task} on the thread inside the namespace. */
-  <T> T call(Callable<T> task) throws Exception {
+  public <T> T call(Callable<T> task) throws Exception {
     try {
       return thread.submit(task).get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -102,7 +102,7 @@ final class TestNamespace implements AutoCloseable {
   }
 
   /** Runs {@code ip -n <namespace> args...}, failing with its output unless it exits 0. */
-  void ip(String... args) throws IOException, InterruptedException {
+  public void ip(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("ip", "-n", name));
     command.addAll(List.of(args));
     run(command.toArray(String[]::new));

@@ -1,19 +1,19 @@
-package org.example.lb.l7;
+package org.example.lb.common.cli;
 
 import java.util.logging.Logger;
 
 /**
- * The signals an l7-agent process acts on. SIGTERM and SIGINT run an orderly shutdown that lets the command return,
+ * The signals a service process acts on. SIGTERM and SIGINT run an orderly shutdown that lets the command return,
  * so the process exits with status 0 (the JVM's default handling exits with 143 or 130, which service managers
  * count as a failure). SIGHUP runs a reload. Each action runs on its own thread, never in the signal handler.
  */
-final class ProcessSignals {
+public final class ProcessSignals {
   private static final Logger LOG = Logger.getLogger(ProcessSignals.class.getName());
 
   private ProcessSignals() {}
 
   /** Runs {@code shutdown} on SIGTERM or SIGINT; falls back to a shutdown hook if the JVM reserves them. */
-  static void onTerminate(Runnable shutdown) {
+  public static void onTerminate(Runnable shutdown) {
     for (String name : new String[] {"TERM", "INT"}) {
       try {
         sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> Thread.ofPlatform().name("SIG" + name).start(() -> {
@@ -28,7 +28,7 @@ final class ProcessSignals {
   }
 
   /** Runs {@code reload} on a virtual thread on each SIGHUP. */
-  static void onHangup(Runnable reload) {
+  public static void onHangup(Runnable reload) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().name("SIGHUP").start(() -> {
         LOG.info("SIGHUP: reloading");

@@ -17,10 +17,12 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
+import org.example.lb.lab.l4.L4Tier;
 import org.example.lb.lab.l7.L7Tier;
 import org.example.lb.lab.netns.Exec;
 import org.example.lb.lab.netns.LabNetwork;
 import org.example.lb.lab.netns.Netns;
+import org.example.lb.lab.node.ModuleBuild;
 import org.example.lb.lab.node.NginxSite;
 import org.example.lb.lab.node.Payload;
 import org.example.lb.lab.node.ReadinessCheck;
@@ -117,7 +119,7 @@ public final class LabUp {
       }
       L7Tier l7 = new L7Tier(repoRoot, paths);
       if (options.l7()) {
-        l7.build(out::println);
+        ModuleBuild.ensureBuilt(repoRoot, List.of("l7-agent", "l4-director"), out::println);
       }
 
       Files.createDirectories(paths.stateDir());
@@ -224,7 +226,8 @@ public final class LabUp {
       Files.createDirectories(paths.www());
       Payload.write(paths.www().resolve(Payload.NAME));
     }
-    out.println("starting nginx on " + servers.size() + " servers" + (options.l7() ? ", l7-agent and HAProxy" : "") + "...");
+    out.println("starting nginx on " + servers.size() + " servers"
+        + (options.l7() ? ", l7-agent, HAProxy and the L4 tier (directors, tunnel endpoints)" : "") + "...");
     for (Node node : servers) {
       NginxSite site = nginxSite(paths, node);
       Files.writeString(site.configFile(), site.render(true));
@@ -255,6 +258,15 @@ public final class LabUp {
         }
       }
       checks.addAll(l7.checks(topology));
+      L4Tier l4 = new L4Tier(repoRoot, paths);
+      l4.configure(topology);
+      for (Node node : balancers) {
+        l4.startEndpoint(node, launcher);
+      }
+      for (Node node : topology.nodesWithRole(Role.L4)) {
+        l4.startDirector(node, launcher);
+      }
+      checks.addAll(l4.checks(topology));
     }
     out.println("waiting for " + checks.size() + " services to answer (up to " + options.timeout().toSeconds() + "s)...");
     List<ReadinessCheck> failed = ReadinessCheck.awaitAll(checks, options.timeout(), Duration.ofMillis(200));
@@ -312,17 +324,16 @@ public final class LabUp {
     }
   }
 
-  /** One request from the users node, from a client address, to the first L7 node. */
+  /** One request from the users node, from a client address, to the first VIP: through every tier. */
   private void demonstrate(Topology topology, boolean l7) {
     List<Node> clients = topology.nodesWithRole(Role.CLIENT);
-    List<Node> balancers = topology.nodesWithRole(Role.L7);
-    if (!l7 || clients.isEmpty() || balancers.isEmpty() || topology.clientAddresses().isEmpty()) {
+    if (!l7 || clients.isEmpty() || topology.vips().isEmpty() || topology.clientAddresses().isEmpty()) {
       return;
     }
     Node client = clients.getFirst();
     var source = topology.clientAddresses().stream().filter(a -> !Cidr.host(a).isIpv6())
         .skip(Math.min(183, topology.clientAddresses().size() / 2 - 1)).findFirst();
-    var target = balancers.getFirst().on("fabric").flatMap(Topology.Interface::ipv4);
+    var target = topology.vips().stream().map(Cidr::host).filter(v -> !v.isIpv6()).findFirst();
     if (source.isEmpty() || target.isEmpty()) {
       return;
     }

@@ -16,8 +16,9 @@ class LabNetworkCommandsTest {
   void vethsAreCreatedFromTheSwitchStraightIntoTheNode() throws Exception {
     Topology t = Topology.load(DEFAULT, Map.of());
     assertThat(LabNetwork.switchCommands(t)).contains(
-        "link add br-fabric type bridge stp_state 0 forward_delay 0 mcast_snooping 0",
-        "link add LB7-1.fabric type veth peer name fabric netns LB7-1",
+        "link add br-fabric mtu 9000 type bridge stp_state 0 forward_delay 0 mcast_snooping 0",
+        "link add br-edge mtu 1500 type bridge stp_state 0 forward_delay 0 mcast_snooping 0",
+        "link add LB7-1.fabric mtu 9000 type veth peer name fabric mtu 9000 netns LB7-1",
         "link set LB7-1.fabric master br-fabric");
   }
 

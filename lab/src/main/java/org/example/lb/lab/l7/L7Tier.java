@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.example.lb.lab.LabFailure;
 import org.example.lb.lab.netns.Exec;
 import org.example.lb.lab.netns.Netns;
@@ -45,52 +43,6 @@ public final class L7Tier {
 
   private Path launcher() {
     return repoRoot.resolve("bin/l7-agent");
-  }
-
-  /**
-   * Builds l7-agent once, up front, when its jar is missing or older than the sources, so the
-   * lab's many JVMs do not each start a build.
-   */
-  public void build(Consumer<String> log) {
-    Path jar = repoRoot.resolve("l7-agent/target/l7-agent.jar");
-    if (Files.exists(jar) && !newerSources(jar)) {
-      return;
-    }
-    log.accept("building l7-agent (bin/build -q -pl l7-agent -am package -DskipTests)...");
-    Exec.Result result = Exec.run(List.of(repoRoot.resolve("bin/build").toString(), "-q", "-pl", "l7-agent", "-am",
-        "package", "-DskipTests"), Duration.ofMinutes(10));
-    if (!result.ok()) {
-      String out = (result.stdout() + result.stderr()).strip();
-      String last = out.lines().filter(l -> l.contains("ERROR")).findFirst().orElse(out.lines().reduce("", (a, b) -> b));
-      throw new LabFailure("build of l7-agent failed: " + last);
-    }
-  }
-
-  private boolean newerSources(Path jar) {
-    try {
-      long built = Files.getLastModifiedTime(jar).toMillis();
-      for (Path dir : List.of(repoRoot.resolve("l7-agent/src/main"), repoRoot.resolve("common/src/main"))) {
-        if (!Files.isDirectory(dir)) {
-          continue;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-          if (files.anyMatch(f -> Files.isRegularFile(f) && lastModified(f) > built)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    } catch (IOException e) {
-      return true;
-    }
-  }
-
-  private static long lastModified(Path f) {
-    try {
-      return Files.getLastModifiedTime(f).toMillis();
-    } catch (IOException e) {
-      return Long.MAX_VALUE;
-    }
   }
 
   public Path configFile(String node) {

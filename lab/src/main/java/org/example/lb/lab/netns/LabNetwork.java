@@ -78,13 +78,15 @@ public final class LabNetwork {
   public static List<String> switchCommands(Topology topology) {
     List<String> lines = new ArrayList<>();
     for (Segment segment : topology.segments()) {
-      lines.add("link add " + segment.bridge() + " type bridge stp_state 0 forward_delay 0 mcast_snooping 0");
+      lines.add("link add " + segment.bridge() + " mtu " + segment.mtu()
+          + " type bridge stp_state 0 forward_delay 0 mcast_snooping 0");
       lines.add("link set " + segment.bridge() + " up");
     }
     for (Node node : topology.nodes()) {
       for (Interface link : node.interfaces()) {
         Segment segment = topology.segments().stream().filter(s -> s.name().equals(link.segment())).findFirst().orElseThrow();
-        lines.add("link add " + link.switchPort() + " type veth peer name " + link.segment() + " netns " + node.name());
+        lines.add("link add " + link.switchPort() + " mtu " + segment.mtu() + " type veth peer name " + link.segment()
+            + " mtu " + segment.mtu() + " netns " + node.name());
         lines.add("link set " + link.switchPort() + " master " + segment.bridge());
         lines.add("link set " + link.switchPort() + " up");
       }

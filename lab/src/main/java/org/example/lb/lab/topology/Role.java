@@ -8,9 +8,9 @@ public enum Role {
   ROUTER,
   /** Future BGP route reflector: a namespace with addresses for now. */
   REFLECTOR,
-  /** Future L4 director: a namespace with addresses for now. */
+  /** l4-director: VIP routes into its TUN device, IPIP / IP6IP6 to the L7 nodes (forwards: the VIPs are not local). */
   L4,
-  /** HAProxy and l7-agent; the VIPs live on its lo. */
+  /** HAProxy, l7-agent and the tunnel endpoint; the VIPs live on its lo. */
   L7,
   /** nginx (PROXY protocol) and the l7-agent agent-check server. */
   SERVER,
@@ -18,7 +18,7 @@ public enum Role {
   DNS;
 
   public boolean forwards() {
-    return this == ROUTER;
+    return this == ROUTER || this == L4;
   }
 
   @Override

@@ -81,8 +81,9 @@ public record Topology(
    *
    * @param ipv4 the IPv4 prefix, if the segment has one
    * @param ipv6 the IPv6 prefix, if the segment has one
+   * @param mtu  the MTU of the bridge and of every link on it
    */
-  public record Segment(String name, Optional<Cidr> ipv4, Optional<Cidr> ipv6) {
+  public record Segment(String name, Optional<Cidr> ipv4, Optional<Cidr> ipv6, int mtu) {
     public String bridge() {
       return "br-" + name;
     }

@@ -55,9 +55,14 @@ public record TopologyFile(
    * @param name interface name of the segment inside each node (1-12 of a-z, 0-9, '-')
    * @param ipv4 IPv4 prefix, or null for an IPv6-only segment
    * @param ipv6 IPv6 prefix, or null for an IPv4-only segment
+   * @param mtu  the MTU of every link on the segment (0 = the default 1500; 1280..65535)
    */
-  public record Segment(String name, String ipv4, String ipv6) {
+  public record Segment(String name, String ipv4, String ipv6, int mtu) {
+    /** The links' MTU when the file says none. */
+    public static final int DEFAULT_MTU = 1500;
+
     public Segment {
+      mtu = mtu == 0 ? DEFAULT_MTU : org.example.lb.common.config.Validation.range("mtu", mtu, 1280, 65535);
       nonBlank("name", name);
       if (!SEGMENT_NAME.matcher(name).matches()) {
         throw invalid("name", quote(name), "1-12 characters of a-z, 0-9, '-', starting with a letter");

@@ -99,7 +99,7 @@ final class TopologyResolver {
           }
         }
       }
-      segments.put(s.name(), new Segment(s.name(), v4, v6));
+      segments.put(s.name(), new Segment(s.name(), v4, v6, s.mtu()));
       segmentIndex.put(s.name(), i);
     }
   }

@@ -73,7 +73,10 @@ class TopologyTest {
     Node lb = t.node("LB7-3").orElseThrow();
     assertThat(lb.routes()).extracting(r -> r.destination() + " " + r.nexthops().size())
         .containsExactly("0.0.0.0/0 2", "::/0 2");
-    assertThat(t.node("R1").orElseThrow().routes().get(2).nexthops()).hasSize(4);
+    assertThat(t.node("R1").orElseThrow().routes().get(2).nexthops()).extracting(Topology.Nexthop::node)
+        .containsExactly("LB4-1", "LB4-2", "LB4-3");
+    assertThat(t.segments()).extracting(s -> s.name() + " " + s.mtu())
+        .containsExactly("edge 1500", "transit 1500", "fabric 9000", "servers 1500");
     assertThat(t.node("S1").orElseThrow().routes()).isEmpty();
   }
 
@@ -86,12 +89,12 @@ class TopologyTest {
 
   @Test
   void sizeOverrideChangesTheGroupAndEveryRouteViaIt() throws Exception {
-    Topology t = Topology.load(DEFAULT, Map.of("LB7", 2, "S", 7));
+    Topology t = Topology.load(DEFAULT, Map.of("LB4", 2, "LB7", 2, "S", 7));
     assertThat(t.nodesWithRole(Role.L7)).extracting(Node::name).containsExactly("LB7-1", "LB7-2");
     assertThat(t.nodesWithRole(Role.SERVER)).extracting(Node::name).endsWith("S6", "S7");
     assertThat(t.node("S7").orElseThrow().linkAddresses().getFirst().toString()).isEqualTo("2001:db8:0:4::17/64");
     assertThat(t.node("R1").orElseThrow().routes().get(2).nexthops()).extracting(Topology.Nexthop::node)
-        .containsExactly("LB7-1", "LB7-2");
+        .containsExactly("LB4-1", "LB4-2");
   }
 
   @Test
@@ -130,7 +133,7 @@ class TopologyTest {
 
   @Test
   void unknownViaIsAnError() throws Exception {
-    String bad = text().replace("- { to: vips, via: [ LB7 ] }", "- { to: vips, via: [ LB8 ] }");
+    String bad = text().replace("- { to: vips, via: [ LB4 ] }", "- { to: vips, via: [ LB8 ] }");
     assertThatThrownBy(() -> Topology.parse(FILE, bad, Map.of()))
         .hasMessageStartingWith("t.yaml:" + lineIn(bad, "via: [ LB8 ]") + ": groups[2].routes[1].via[0]: \"LB8\"");
   }
@@ -142,6 +145,14 @@ class TopologyTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("t.yaml:")
         .hasMessageContaining("segments[2].ipv4: \"192.0.2.65/26\" (expected: a network address");
+  }
+
+  @Test
+  void segmentMtuOutsideWhatIpNeedsIsAnError() throws Exception {
+    String bad = text().replace("mtu: 9000", "mtu: 1000");
+    assertThatThrownBy(() -> Topology.parse(FILE, bad, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("t.yaml:" + lineIn(bad, "mtu: 1000") + ": segments[2].mtu: 1000 (expected: an integer 1280-65535)");
   }
 
   @Test
@@ -166,7 +177,7 @@ class TopologyTest {
         .hasMessageStartingWith("t.yaml:" + lineIn(bad, "to: 198.51.100.1/32") + ": groups[1].routes[3].to: \"198.51.100.1/32\"")
         .hasMessageContaining("repeats");
     // S nodes are IPv6 only: an IPv4 route via them has no next hop.
-    String noNeighbor = text().replace("- { to: vips, via: [ LB7 ] }", "- { to: vips, via: [ S ] }");
+    String noNeighbor = text().replace("- { to: vips, via: [ LB4 ] }", "- { to: vips, via: [ S ] }");
     assertThatThrownBy(() -> Topology.parse(FILE, noNeighbor, Map.of()))
         .hasMessageContaining("groups[2].routes[1].via: [S] gives R1 no IPv4 next hop for 198.51.100.1/32");
   }

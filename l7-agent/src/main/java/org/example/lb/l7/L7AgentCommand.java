@@ -2,10 +2,6 @@ package org.example.lb.l7;
 
 import org.example.lb.common.cli.ProcessSignals;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -13,6 +9,7 @@ import org.example.lb.common.cli.Logs;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
+import org.example.lb.common.metrics.AdminClient;
 import org.example.lb.l7.haproxy.HaproxyConfig;
 import org.example.lb.l7.haproxy.HaproxyReload;
 import org.example.lb.l7.runtime.ReloadOutcome;
@@ -142,13 +139,10 @@ public final class L7AgentCommand {
     public Integer call() throws Exception {
       L7Config c = load();
       String body;
-      try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + c.admin().port() + "/status")).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        body = r.body();
+      try {
+        body = AdminClient.get(c.admin().port(), "/status");
       } catch (IOException e) {
-        System.err.println("error: no l7-agent answers on 127.0.0.1:" + c.admin().port() + " (" + e.getMessage() + ")");
+        System.err.println("error: l7-agent status: " + e.getMessage());
         return 1;
       }
       System.out.println(json ? body : StatusView.render(body));

@@ -214,11 +214,7 @@ public final class LabUp {
       Files.createDirectories(dirs.log());
       Files.createDirectories(dirs.run());
     }
-    Map<String, String> env = new HashMap<>();
-    String javaOpts = System.getenv("LB_JAVA_OPTS");
-    env.put("LB_JAVA_OPTS", javaOpts == null || javaOpts.isBlank() ? DEFAULT_JAVA_OPTS : javaOpts);
-    env.put("LB_ROOT", repoRoot.toString());
-    ServiceLauncher launcher = new ServiceLauncher(journal, env);
+    ServiceLauncher launcher = new ServiceLauncher(journal, serviceEnvironment(repoRoot));
     List<ReadinessCheck> checks = new ArrayList<>();
 
     List<Node> servers = topology.nodesWithRole(Role.SERVER);
@@ -280,6 +276,15 @@ public final class LabUp {
       throw new LabFailure(failed.size() + " of " + checks.size() + " services did not answer within "
           + options.timeout().toSeconds() + "s");
     }
+  }
+
+  /** The environment of the services the lab starts: the JVM options of their JVMs and the repository. */
+  public static Map<String, String> serviceEnvironment(Path repoRoot) {
+    Map<String, String> env = new HashMap<>();
+    String javaOpts = System.getenv("LB_JAVA_OPTS");
+    env.put("LB_JAVA_OPTS", javaOpts == null || javaOpts.isBlank() ? DEFAULT_JAVA_OPTS : javaOpts);
+    env.put("LB_ROOT", repoRoot.toString());
+    return env;
   }
 
   /** nginx for a server: its first IPv6 address (else IPv4), PROXY protocol trusted from its segments. */

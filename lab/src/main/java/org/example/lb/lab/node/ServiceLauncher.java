@@ -28,7 +28,19 @@ public final class ServiceLauncher {
   public Resource.Process start(String node, String service, List<String> command, Path log) {
     List<String> argv = new java.util.ArrayList<>(List.of("setsid"));
     argv.addAll(Netns.execArgv(node, command));
-    Resource.Process intent = new Resource.Process(node, service, argv, 0, 0, log.toString());
+    return launch(new Resource.Process(node, service, argv, 0, 0, log.toString()));
+  }
+
+  /** Starts a stopped service again with the command line the journal recorded for it. */
+  public Resource.Process restart(Resource.Process stopped) {
+    return launch(new Resource.Process(stopped.node(), stopped.service(), stopped.command(), 0, 0, stopped.log()));
+  }
+
+  private Resource.Process launch(Resource.Process intent) {
+    String node = intent.node();
+    String service = intent.service();
+    List<String> argv = intent.command();
+    Path log = Path.of(intent.log());
     journal.record(intent);
     ProcessBuilder pb = new ProcessBuilder(argv)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

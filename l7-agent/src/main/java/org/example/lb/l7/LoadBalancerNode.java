@@ -1,5 +1,6 @@
 package org.example.lb.l7;
 
+import org.example.lb.common.cli.Closing;
 import org.example.lb.common.cli.ProcessSignals;
 import java.io.IOException;
 import java.net.InetSocketAddress;

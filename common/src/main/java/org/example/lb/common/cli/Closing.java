@@ -1,4 +1,4 @@
-package org.example.lb.l7;
+package org.example.lb.common.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -7,20 +7,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The close-once latch of a running node: the first {@link #begin()} wins (a signal and the command's own
  * try-with-resources may both close), and {@link #await()} returns once closing has {@link #finished()}.
  */
-final class Closing {
+public final class Closing {
   private final AtomicBoolean begun = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
 
   /** True for the first caller only, who must call {@link #finished()} when done. */
-  boolean begin() {
+  public boolean begin() {
     return begun.compareAndSet(false, true);
   }
 
-  void finished() {
+  public void finished() {
     finished.countDown();
   }
 
-  void await() throws InterruptedException {
+  public void await() throws InterruptedException {
     finished.await();
   }
 }

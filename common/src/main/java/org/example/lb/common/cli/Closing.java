@@ -16,6 +16,11 @@ public final class Closing {
     return begun.compareAndSet(false, true);
   }
 
+  /** Whether closing has begun (a stopping service refuses new work). */
+  public boolean isBegun() {
+    return begun.get();
+  }
+
   public void finished() {
     finished.countDown();
   }

@@ -30,6 +30,8 @@ import org.example.lb.l4.maglev.MaglevTable;
  * @param healthCheck how the LB7s are checked
  * @param quorum when the service counts as up (the BGP speaker announces the VIPs only then)
  * @param admin the local admin endpoint (metrics, status)
+ * @param shutdownGrace how long a stopping director keeps forwarding after its status says {@code serving: false},
+ *     so the BGP speaker can withdraw its routes first; default 0s (static routes: nothing to wait for)
  */
 public record DirectorConfig(
     String node,
@@ -41,7 +43,8 @@ public record DirectorConfig(
     List<Lb7> backends,
     HealthCheck healthCheck,
     Quorum quorum,
-    Admin admin) {
+    Admin admin,
+    Duration shutdownGrace) {
 
   public DirectorConfig {
     nonBlank("node", node);
@@ -82,6 +85,10 @@ public record DirectorConfig(
     healthCheck = healthCheck == null ? new HealthCheck(0, null, null, null, 0, 0, false) : healthCheck;
     quorum = quorum == null ? new Quorum(0, 0) : quorum;
     admin = admin == null ? new Admin(0) : admin;
+    shutdownGrace = shutdownGrace == null ? Duration.ZERO : shutdownGrace;
+    if (shutdownGrace.isNegative() || shutdownGrace.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw invalid("shutdownGrace", shutdownGrace, "0s..10m");
+    }
   }
 
   /**

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.example.lb.common.test.ChildProcess;
 import org.example.lb.l7.agent.AgentCheckServer;
 import org.example.lb.l7.runtime.ServerAdminState;
 import org.example.lb.l7.testing.AgentReplyTimer;
-import org.example.lb.l7.testing.ChildProcess;
 import org.example.lb.l7.testing.HaproxyProcess;
 import org.example.lb.l7.testing.Latencies;
 

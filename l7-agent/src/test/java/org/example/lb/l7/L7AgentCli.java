@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.example.lb.l7.testing.ChildProcess;
+import org.example.lb.common.test.ChildProcess;
 
 /**
  * Runs the real {@code l7-agent} command line ({@link L7AgentCommand#main}, what {@code bin/l7-agent} execs) in a

@@ -18,6 +18,7 @@ import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.metrics.Metrics;
 import org.example.lb.common.test.FreePorts;
+import org.example.lb.common.test.NginxServer;
 import org.example.lb.common.test.Poll;
 import org.example.lb.l7.haproxy.HaproxyConfig;
 import org.example.lb.l7.haproxy.HaproxyReload;
@@ -28,7 +29,6 @@ import org.example.lb.l7.runtime.ServerAdminState;
 import org.example.lb.l7.runtime.ServerState;
 import org.example.lb.l7.runtime.StatRow;
 import org.example.lb.l7.testing.HaproxyProcess;
-import org.example.lb.l7.testing.NginxServer;
 
 /**
  * A whole L7 tier on 127.0.0.1, built from real parts in a test's directory:

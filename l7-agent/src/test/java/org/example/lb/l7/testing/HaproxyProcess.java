@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.example.lb.common.test.ChildProcess;
 import org.example.lb.common.test.Poll;
 import org.example.lb.common.test.Tools;
 import org.example.lb.l7.L7Config;

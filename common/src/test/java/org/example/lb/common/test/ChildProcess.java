@@ -1,4 +1,4 @@
-package org.example.lb.l7.testing;
+package org.example.lb.common.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * A daemon started by a test, with stdout and stderr appended to one log file. {@link #stop} ends it and every
  * process it started, each by its PID (never by name: other developers run nginx and HAProxy on the same machine).
- * Subclasses add what one daemon offers ({@link HaproxyProcess}, {@link NginxServer}).
+ * Subclasses add what one daemon offers ({@link NginxServer}; l7-agent's tests have HaproxyProcess).
  */
 public class ChildProcess implements AutoCloseable {
   /** How long {@link #stop} waits after SIGTERM, and again after SIGKILL. */

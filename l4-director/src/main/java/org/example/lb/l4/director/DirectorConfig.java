@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.example.lb.common.config.Validation;
+import org.example.lb.l4.health.Lb7HealthConfig;
 import org.example.lb.l4.maglev.MaglevTable;
 
 /**
@@ -27,7 +28,9 @@ import org.example.lb.l4.maglev.MaglevTable;
  * @param flows the per-worker flow tables
  * @param services the VIPs served: packets to anything else are dropped and counted
  * @param backends the LB7s
- * @param healthCheck how the LB7s are checked
+ * @param healthCheck how the LB7s are checked: HTTP GET {@code /healthcheck} expecting 200 and a TCP connect to port
+ *     80 of each, every 1s, timeout 500ms, rise 2, fall 2 by default; HTTP failing while TCP works = DRAINING (keeps
+ *     its flows), TCP failing = DOWN ({@link Lb7HealthConfig})
  * @param quorum when the service counts as up (the BGP speaker announces the VIPs only then)
  * @param admin the local admin endpoint (metrics, status)
  * @param shutdownGrace how long a stopping director keeps forwarding after its status says {@code serving: false},
@@ -41,7 +44,7 @@ public record DirectorConfig(
     Flows flows,
     List<Service> services,
     List<Lb7> backends,
-    HealthCheck healthCheck,
+    Lb7HealthConfig healthCheck,
     Quorum quorum,
     Admin admin,
     Duration shutdownGrace) {
@@ -82,7 +85,7 @@ public record DirectorConfig(
       throw invalid("scheduling.tableSize", scheduling.tableSize(),
           "a prime > 100 × backends (" + backends.size() + " backends)");
     }
-    healthCheck = healthCheck == null ? new HealthCheck(0, null, null, null, 0, 0, false) : healthCheck;
+    healthCheck = healthCheck == null ? Lb7HealthConfig.defaults() : healthCheck;
     quorum = quorum == null ? new Quorum(0, 0) : quorum;
     admin = admin == null ? new Admin(0) : admin;
     shutdownGrace = shutdownGrace == null ? Duration.ZERO : shutdownGrace;
@@ -241,37 +244,6 @@ public record DirectorConfig(
     /** The address health checks use: IPv4 if there is one. */
     public InetAddress checkAddress() {
       return ipv4Address().or(this::ipv6Address).orElseThrow();
-    }
-  }
-
-  /**
-   * Health checks of every LB7: an HTTP GET of {@code path} expecting 200 and a TCP connect, both to its check
-   * address and {@code port}. HTTP failing while TCP works = DRAINING (keeps flows); TCP failing = DOWN.
-   *
-   * @param port default 80
-   * @param path default {@code /healthcheck}
-   * @param interval default 1s
-   * @param timeout default 500ms; less than interval
-   * @param rise consecutive successes to go up; default 2
-   * @param fall consecutive failures to go down; default 2
-   * @param startAllDown every LB7 starts DOWN until it passes {@code rise} checks (keepalived's {@code alpha});
-   *     default false: they start UP
-   */
-  public record HealthCheck(int port, String path, Duration interval, Duration timeout, int rise, int fall,
-      boolean startAllDown) {
-    public HealthCheck {
-      port = port == 0 ? 80 : Validation.port("port", port);
-      path = path == null ? "/healthcheck" : path;
-      if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
-        throw invalid("path", path, "an absolute URL path without spaces, such as /healthcheck");
-      }
-      interval = interval == null ? Duration.ofSeconds(1) : positive("interval", interval);
-      timeout = timeout == null ? Duration.ofMillis(500) : positive("timeout", timeout);
-      if (timeout.compareTo(interval) >= 0) {
-        throw invalid("timeout", timeout, "less than interval (" + interval + ")");
-      }
-      rise = rise == 0 ? 2 : Validation.range("rise", rise, 1, 100);
-      fall = fall == 0 ? 2 : Validation.range("fall", fall, 1, 100);
     }
   }
 

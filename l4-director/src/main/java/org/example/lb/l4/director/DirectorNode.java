@@ -23,6 +23,8 @@ import org.example.lb.common.config.Addresses;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.flags.SerialExecutor;
+import org.example.lb.common.health.CheckScheduler;
+import org.example.lb.common.health.ProbeResult;
 import org.example.lb.common.metrics.AdminServer;
 import org.example.lb.common.metrics.Metrics;
 import org.example.lb.l4.forward.BackendSpec;
@@ -34,6 +36,9 @@ import org.example.lb.l4.forward.ServiceSpec;
 import org.example.lb.l4.forward.Worker;
 import org.example.lb.l4.forward.WorkerSettings;
 import org.example.lb.l4.forward.WorkerStats;
+import org.example.lb.l4.health.Lb7Health;
+import org.example.lb.l4.health.Lb7Status;
+import org.example.lb.l4.health.Quorum;
 import org.example.lb.l4.nativeio.NativeIoException;
 import org.example.lb.l4.nativeio.RawSocket;
 import org.example.lb.l4.nativeio.TunDevice;
@@ -64,16 +69,17 @@ public final class DirectorNode implements AutoCloseable {
   private final List<Worker> workers = new ArrayList<>();
   private final List<Thread> workerThreads = new ArrayList<>();
   private final List<RawSocket> sockets = new ArrayList<>();
-  private final Lb7Checks checks;
   private final Metrics.Counter reloadsOk = metrics.counter("lb_director_reloads_total", "Config reloads applied");
   private final Metrics.Counter reloadsRejected =
       metrics.counter("lb_director_reloads_rejected_total", "Config reloads rejected (the running config was kept)");
 
-  // Confined to `control`.
-  private DirectorConfig config;
-  private Optional<String> lastReload = Optional.empty();
+  // Written on `control` only; volatile where status() reads them from other threads.
+  private volatile DirectorConfig config;
+  private volatile Optional<String> lastReload = Optional.empty();
   private volatile boolean serving = true;
-  private volatile DirectorStatus.QuorumStatus quorum;
+  private volatile Lb7Health health;
+  private Quorum quorum;
+  private volatile DirectorStatus.QuorumStatus quorumStatus;
 
   private AdminServer admin;
   private Thread configWatch;
@@ -83,7 +89,6 @@ public final class DirectorNode implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.tun = tun;
-    this.checks = new Lb7Checks(clock, (name, health) -> control.execute(() -> onHealth(name, health)));
   }
 
   /**
@@ -120,13 +125,22 @@ public final class DirectorNode implements AutoCloseable {
 
   private void startUp() throws IOException {
     DirectorConfig c = config;
-    Map<String, BackendState> initial = checks.apply(c);
+    // Every LB7 starts as the checks start it; their changes then arrive on `control`, after the start below.
+    BackendState first = c.healthCheck().startAllDown() ? BackendState.DOWN : BackendState.UP;
+    Map<String, BackendState> initial = new LinkedHashMap<>();
+    c.backends().forEach(b -> initial.put(b.name(), first));
     state.set(build(Optional.empty(), c, initial));
-    quorum = Quorums.evaluate(c, initial, Optional.empty());
+    long live = Quorum.liveWeight(initial, weights(c));
+    quorum = c.healthCheck().startAllDown() ? Quorum.startingDown(c.quorum().weight(), c.quorum().hysteresis())
+        : Quorum.startingAt(c.quorum().weight(), c.quorum().hysteresis(), live);
+    quorum.update(live);
+    publishQuorum();
+    control.execute(() -> health = Lb7Health.start(c.healthCheck(), checkAddresses(c), clock, CheckScheduler.system(),
+        control, this::onHealth));
     WorkerSettings settings = workerSettings(c);
     for (int i = 0; i < c.device().workers(); i++) {
-      Optional<RawSocket> v4 = c.tunnel().ipv4Source().isPresent() ? Optional.of(open(RawSocket::ipv4Raw)) : Optional.empty();
-      Optional<RawSocket> v6 = c.tunnel().ipv6Source().isPresent() ? Optional.of(open(RawSocket::ipv6Raw)) : Optional.empty();
+      Optional<RawSocket> v4 = c.tunnel().ipv4Source().isPresent() ? Optional.of(open(() -> RawSocket.ipv4(RawSocket.IPPROTO_RAW))) : Optional.empty();
+      Optional<RawSocket> v6 = c.tunnel().ipv6Source().isPresent() ? Optional.of(open(() -> RawSocket.ipv6(RawSocket.IPPROTO_RAW))) : Optional.empty();
       Worker worker = Worker.create(i, tun.queue(i), v4, v6, state::get, settings, System::nanoTime);
       workers.add(worker);
       workerThreads.add(Thread.ofPlatform().name("worker-" + i).daemon(false).start(worker));
@@ -174,21 +188,51 @@ public final class DirectorNode implements AutoCloseable {
 
   // ---- control plane (on `control`) ----
 
-  private void onHealth(String name, BackendState health) {
-    if (!serving && closing.isBegun()) {
+  private void onHealth(String name, BackendState from, BackendState to, String detail) {
+    if (closing.isBegun()) {
       return;
     }
     DirectorConfig c = config;
-    Map<String, BackendState> all = checks.states();
+    Map<String, BackendState> all = healthStates(c);
     ForwardingState next = build(Optional.of(state.get()), c, all);
     state.set(next);
-    DirectorStatus.QuorumStatus before = quorum;
-    quorum = Quorums.evaluate(c, all, Optional.of(before));
-    LOG.info(name + " is " + health + " (" + checks.detail(name) + "); " + share(next, name));
-    if (before.up() != quorum.up()) {
-      LOG.warning("quorum " + (quorum.up() ? "UP" : "LOST") + ": live weight " + quorum.liveWeight() + ", quorum "
-          + quorum.weight() + (quorum.hysteresis() == 0 ? "" : " ± " + quorum.hysteresis()));
+    LOG.info(name + ": " + from + " -> " + to + " (" + detail + "); " + share(next, name));
+    updateQuorum(c, all);
+  }
+
+  private void updateQuorum(DirectorConfig c, Map<String, BackendState> all) {
+    if (quorum.update(Quorum.liveWeight(all, weights(c)))) {
+      LOG.warning("quorum " + (quorum.isUp() ? "UP" : "LOST") + ": live weight " + quorum.liveWeight()
+          + ", quorum " + quorum.quorum() + (quorum.hysteresis() == 0 ? "" : " ± " + quorum.hysteresis()));
     }
+    publishQuorum();
+  }
+
+  private void publishQuorum() {
+    quorumStatus = new DirectorStatus.QuorumStatus(quorum.isUp(), quorum.liveWeight(), quorum.quorum(),
+        quorum.hysteresis());
+  }
+
+  /** Each configured LB7's health state (DOWN for one not checked). */
+  private Map<String, BackendState> healthStates(DirectorConfig c) {
+    Map<String, BackendState> m = new LinkedHashMap<>();
+    for (DirectorConfig.Lb7 b : c.backends()) {
+      m.put(b.name(), health.state(b.name()).orElse(BackendState.DOWN));
+    }
+    return m;
+  }
+
+  private static Map<String, InetAddress> checkAddresses(DirectorConfig c) {
+    Map<String, InetAddress> m = new LinkedHashMap<>();
+    c.backends().forEach(b -> m.put(b.name(), b.checkAddress()));
+    return m;
+  }
+
+  /** The weights the quorum counts: configured weight 0 (drained) counts 0. */
+  private static Map<String, Integer> weights(DirectorConfig c) {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    c.backends().forEach(b -> m.put(b.name(), b.weight()));
+    return m;
   }
 
   private static String share(ForwardingState s, String name) {
@@ -219,24 +263,37 @@ public final class DirectorNode implements AutoCloseable {
     if (next.admin().port() != running.admin().port()) {
       restart.add("admin.port");
     }
-    if (!next.tunnel().equals(running.tunnel()) || !next.flows().equals(running.flows())) {
-      restart.add(next.tunnel().equals(running.tunnel()) ? "flows" : "tunnel");
+    if (!next.tunnel().equals(running.tunnel())) {
+      restart.add("tunnel");
+    }
+    if (!next.flows().equals(running.flows())) {
+      restart.add("flows");
+    }
+    if (!next.healthCheck().equals(running.healthCheck())) {
+      restart.add("healthCheck");
     }
     if (!restart.isEmpty()) {
       reject("changing " + String.join(", ", restart) + " needs a restart of the director");
       return;
     }
+    health.retarget(checkAddresses(next));
+    Map<String, BackendState> states = healthStates(next);
     ForwardingState built;
     try {
-      Map<String, BackendState> health = checks.apply(next);
-      built = build(Optional.of(state.get()), next, health);
-      quorum = Quorums.evaluate(next, health, Optional.of(quorum));
+      built = build(Optional.of(state.get()), next, states);
     } catch (IllegalArgumentException e) {
+      health.retarget(checkAddresses(running));
       reject(e.getMessage());
       return;
     }
     config = next;
     state.set(built);
+    if (next.quorum().weight() != running.quorum().weight()
+        || next.quorum().hysteresis() != running.quorum().hysteresis()) {
+      quorum = Quorum.startingAt(next.quorum().weight(), next.quorum().hysteresis(),
+          Quorum.liveWeight(states, weights(next)));
+    }
+    updateQuorum(next, states);
     reloadsOk.increment();
     lastReload = Optional.of(clock.instant() + " applied: " + next.backends().size() + " LB7s, "
         + next.services().size() + " services, scheduler " + next.scheduling().scheduler());
@@ -289,7 +346,7 @@ public final class DirectorNode implements AutoCloseable {
     List<DirectorStatus.WorkerStatus> ws = new ArrayList<>();
     for (int i = 0; i < stats.size(); i++) {
       WorkerStats w = stats.get(i);
-      w.flowsPerBackend().forEach((k, v) -> flows.merge(k, (long) v, Long::sum));
+      w.flowsPerBackend().forEach((k, v) -> flows.merge(k, v, Long::sum));
       w.drops().forEach((k, v) -> {
         if (v > 0) {
           drops.merge(k, v, Long::sum);
@@ -297,6 +354,7 @@ public final class DirectorNode implements AutoCloseable {
       });
       ws.add(new DirectorStatus.WorkerStatus(i, w.received(), w.tunnelled(), w.icmpSent(), w.sendErrors(), w.flows()));
     }
+    Map<String, Lb7Status> checked = health == null ? Map.of() : health.status();
     Map<String, BackendState> effective = new LinkedHashMap<>();
     s.backends().forEach(b -> effective.put(b.name(), b.state()));
     List<DirectorStatus.BackendStatus> backends = new ArrayList<>();
@@ -304,15 +362,21 @@ public final class DirectorNode implements AutoCloseable {
       List<String> addresses = new ArrayList<>();
       b.ipv4Address().map(Addresses::toText).ifPresent(addresses::add);
       b.ipv6Address().map(Addresses::toText).ifPresent(addresses::add);
-      Lb7Checks.Detail d = checks.detail(b.name());
+      Optional<Lb7Status> d = Optional.ofNullable(checked.get(b.name()));
       backends.add(new DirectorStatus.BackendStatus(b.name(), addresses,
           effective.getOrDefault(b.name(), BackendState.DOWN).name(), b.weight(),
-          (double) s.tableEntries(b.name()) / s.tableSize(), flows.getOrDefault(b.name(), 0L), d.http(), d.tcp(),
-          d.since().toString()));
+          (double) s.tableEntries(b.name()) / s.tableSize(), flows.getOrDefault(b.name(), 0L),
+          d.flatMap(Lb7Status::http).map(DirectorNode::result).orElse("-"),
+          d.flatMap(Lb7Status::tcp).map(DirectorNode::result).orElse("-"),
+          d.map(x -> x.since().toString()).orElse("-")));
     }
     List<String> services = c.services().stream().map(DirectorConfig.Service::describe).toList();
     return new DirectorStatus(c.node(), serving, c.scheduling().scheduler(), c.scheduling().hashKey(), s.tableSize(),
-        quorum, services, backends, ws, drops, lastReload);
+        quorumStatus, services, backends, ws, drops, lastReload);
+  }
+
+  private static String result(ProbeResult r) {
+    return (r.ok() ? "" : "FAIL ") + r.detail();
   }
 
   private void registerMetrics() {
@@ -338,7 +402,7 @@ public final class DirectorNode implements AutoCloseable {
     metrics.family("lb_director_backend_table_share", "The LB7's share of new flows (Maglev table entries / size)",
         "gauge", out -> status().backends().forEach(b -> out.sample("lb_director_backend_table_share",
             List.of("backend", b.name()), b.tableShare())));
-    metrics.gauge("lb_director_quorum_up", "1 while the weight of UP LB7s meets the quorum", () -> quorum.up() ? 1 : 0);
+    metrics.gauge("lb_director_quorum_up", "1 while the weight of UP LB7s meets the quorum", () -> quorumStatus.up() ? 1 : 0);
     metrics.gauge("lb_director_serving", "1 until the director begins shutting down", () -> serving ? 1 : 0);
   }
 
@@ -383,7 +447,9 @@ public final class DirectorNode implements AutoCloseable {
       if (configWatch != null) {
         configWatch.interrupt();
       }
-      checks.close();
+      if (health != null) {
+        health.close();
+      }
       workers.forEach(Worker::stop);
       for (Thread t : workerThreads) {
         try {

@@ -36,9 +36,10 @@ import org.example.lb.common.config.Validation;
  * @param admin the local admin endpoint ({@code /metrics}, {@code /status})
  * @param receiveBufferBytes SO_RCVBUF asked for each raw socket; default 4 MiB (4096..1 GiB); the kernel caps it
  *     at {@code net.core.rmem_max}, the status shows what it granted
- * @param relaxReversePathFilter when the effective IPv4 reverse-path filter of the device is strict (1), which drops
- *     every decapsulated packet, set {@code net.ipv4.conf.<device>.rp_filter} to 2 (loose) instead of refusing to
- *     start; never touches {@code conf.all}. Default false
+ * @param relaxReversePathFilter when IPv4 reverse-path filtering would drop the decapsulated packets (they arrive on
+ *     the device with the client's source), set the device's own {@code net.ipv4.conf.<device>.rp_filter} (to 0, or
+ *     to 2 when {@code conf.all} is 1 and the device has an IPv4 address) instead of refusing to start; never touches
+ *     {@code conf.all}. Default false. See {@link ReversePathFilter} for the rule
  */
 public record EndpointConfig(
     String node,

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.test.Poll;
@@ -70,6 +71,7 @@ class EndpointNodeTest {
   private DatagramSocket vip6;
   private RawSocket sendIpv4;
   private int sequence;
+  private Process child;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -91,6 +93,9 @@ class EndpointNodeTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    if (child != null && child.isAlive()) {
+      child.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // this process only, by PID
+    }
     if (node != null) {
       node.close();
     }
@@ -578,6 +583,63 @@ class EndpointNodeTest {
     assertThat(ConfigLoader.json().readTree(json).path("drops").path("UNKNOWN_VIP").asLong()).isEqualTo(1);
     assertThat(metrics).contains("lb_endpoint_received_packets_total{socket=\"ipv4/4\"} 2",
         "lb_endpoint_delivered_packets_total 1", "lb_endpoint_dropped_packets_total{verdict=\"UNKNOWN_VIP\"} 1");
+  }
+
+  @Test
+  void runCommandReloadsOnSighupAndStopsCleanlyOnSigterm() throws Exception {
+    createOperatorDevice();
+    Files.writeString(configFile, config(VIPS, DIRECTORS));
+    DatagramSocket other = open(lb7.call(() -> new DatagramSocket(new InetSocketAddress(ip(OTHER_VIP4), PORT))));
+    Path log = dir.resolve("endpoint.log");
+    String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    child = new ProcessBuilder("ip", "netns", "exec", lb7.name(), javaCommand, "--enable-native-access=ALL-UNNAMED",
+        "-XX:TieredStopAtLevel=1", "-cp", classPath, EndpointCommand.class.getName(), "run", "--config",
+        configFile.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Poll.untilAsserted(Duration.ofSeconds(30), IllegalStateException.class, () -> {
+      assertThat(child.isAlive()).as("endpoint running; log: %s", readQuietly(log)).isTrue();
+      try {
+        lb7.call(() -> EndpointCommand.fetchStatus(EndpointConfig.Admin.DEFAULT_PORT));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    sendOverIpv4(FIRST_IPV4, udpTo(VIP4, "to the child"));
+    assertThat(receive(vip4)).isEqualTo("to the child");
+
+    Files.writeString(configFile, config("[\"" + OTHER_VIP4 + "\"]", DIRECTORS));
+    signal("HUP");
+    Poll.until(TIMEOUT, "the reload applied", () -> statusOfChild().contains(OTHER_VIP4));
+    sendOverIpv4(FIRST_IPV4, udpTo(OTHER_VIP4, "after SIGHUP"));
+    assertThat(receive(other)).isEqualTo("after SIGHUP");
+
+    signal("TERM");
+    assertThat(child.waitFor(10, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+    assertThat(child.exitValue()).isZero();
+    assertThat(Files.readString(log)).contains("reloaded: VIPs [" + OTHER_VIP4 + "]", "SIGTERM: shutting down",
+        "tunnel endpoint stopped: 2 packets received, 2 delivered");
+    assertThat(lb7.call(() -> EndpointNode.interfaceExists(DEVICE))).as("the operator's device stays").isTrue();
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid())).inheritIO().start();
+    assertThat(kill.waitFor()).isZero();
+  }
+
+  private String statusOfChild() {
+    try {
+      return lb7.call(() -> EndpointCommand.fetchStatus(EndpointConfig.Admin.DEFAULT_PORT));
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
   }
 
   private static String status(String... args) {

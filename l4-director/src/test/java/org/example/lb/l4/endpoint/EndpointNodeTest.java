@@ -313,6 +313,30 @@ class EndpointNodeTest {
   }
 
   @Test
+  void reloadsUnderTrafficLoseNoPacket() throws Exception {
+    startWithOperatorDevice();
+    byte[] packet = encapsulate(FIRST_IPV4, SECOND_IPV4, udpTo(VIP4, "steady"));
+    MemorySegment out = nativeCopy(packet);
+    SockAddr to = SockAddr.of(ip(SECOND_IPV4));
+    String[] configs = {config(VIPS, DIRECTORS), config("[\"" + VIP4 + "\", \"" + OTHER_VIP4 + "\"]", DIRECTORS)};
+    for (int sent = 0, batch = 0; sent < 5_000; batch++) {
+      for (int i = 0; i < 100; i++) {
+        sendIpv4.sendTo(out, packet.length, to);
+      }
+      sent += 100;
+      Files.writeString(configFile, configs[batch & 1]);
+      assertThat(node.reload()).isTrue(); // while the batch is in flight
+      long expected = sent;
+      Poll.until(TIMEOUT, "received " + expected, () -> node.received() >= expected);
+    }
+
+    Poll.until(TIMEOUT, () -> "5000 delivered: " + node.status(), () -> node.delivered() == 5_000);
+    assertThat(node.status().get("drops")).isEqualTo(java.util.Map.of());
+    assertThat((Long) ((java.util.Map<?, ?>) node.status().get("reloads")).get("applied"))
+        .as("reloads while packets flowed").isEqualTo(50);
+  }
+
+  @Test
   void invalidReloadKeepsTheRunningConfig() throws Exception {
     startWithOperatorDevice();
 

@@ -6,7 +6,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
+import java.nio.ByteOrder;
 import java.net.UnknownHostException;
 import org.example.lb.common.config.Addresses;
 
@@ -18,6 +20,10 @@ import org.example.lb.common.config.Addresses;
  */
 public final class SourceAddress {
   private static final long STORAGE_SIZE = 28; // sockaddr_in6, the larger of the two
+  private static final long IPV4_MAPPED_PREFIX = 0x0000_ffff_0000_0000L;
+  private static final ValueLayout.OfLong BIG_ENDIAN_LONG =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfInt BIG_ENDIAN_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private final MemorySegment storage;
   private final MemorySegment length;
@@ -67,6 +73,22 @@ public final class SourceAddress {
     long from = isIpv6() ? 8 : 4;
     long to = isIpv6() ? 24 : 8;
     return MemorySegment.mismatch(storage, from, to, other, from, to) == -1;
+  }
+
+  /**
+   * High 64 bits of the stored address in the packet path's two-long representation (IPv4 as
+   * {@code ::ffff:a.b.c.d}, as {@code PacketView} and {@code VipSet} key addresses): 0 for IPv4. Allocation-free.
+   */
+  public long high() {
+    return isIpv6() ? storage.get(BIG_ENDIAN_LONG, 8) : 0;
+  }
+
+  /** Low 64 bits of the stored address ({@code 0x0000_ffff_xxxx_xxxx} for IPv4); see {@link #high()}. */
+  public long low() {
+    if (isIpv6()) {
+      return storage.get(BIG_ENDIAN_LONG, 16);
+    }
+    return IPV4_MAPPED_PREFIX | (storage.get(BIG_ENDIAN_INT, 4) & 0xffff_ffffL);
   }
 
   /** The stored address as an {@link InetAddress} (allocates). */

@@ -192,6 +192,8 @@ class RawSocketTest {
     assertThat(in.asSlice(40, n).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(inner);
     assertThat(source.isIpv6()).isTrue();
     assertThat(source).hasToString("::1");
+    assertThat(source.high()).as("high 64 bits of ::1").isZero();
+    assertThat(source.low()).as("low 64 bits of ::1").isEqualTo(1L);
     assertThat(source.matches(loopback)).isTrue();
     assertThat(source.matches(SockAddr.of(InetAddress.getByName("2001:db8::1")))).isFalse();
     assertThat(source.matches(SockAddr.of(InetAddress.getByName("127.0.0.1")))).isFalse();
@@ -210,6 +212,8 @@ class RawSocketTest {
     assertThat(receiver.receive(arena.allocate(2048), source)).isEqualTo(20 + inner.length);
 
     assertThat(source.toInetAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+    assertThat(source.high()).isZero();
+    assertThat(source.low()).as("::ffff:127.0.0.1").isEqualTo(0x0000_ffff_7f00_0001L);
     assertThat(source.matches(loopback)).isTrue();
     assertThat(source.matches(SockAddr.of(InetAddress.getByName("127.0.0.2")))).isFalse();
   }

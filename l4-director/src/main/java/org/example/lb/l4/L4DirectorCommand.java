@@ -11,7 +11,7 @@ import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.metrics.AdminClient;
 import org.example.lb.l4.director.DirectorConfig;
 import org.example.lb.l4.director.DirectorNode;
-import org.example.lb.l4.director.DirectorStatus;
+import org.example.lb.l4.endpoint.EndpointCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
       L4DirectorCommand.Run.class,
       L4DirectorCommand.Status.class,
       L4DirectorCommand.CheckConfig.class,
+      EndpointCommand.class,
     })
 public final class L4DirectorCommand {
   public static void main(String[] args) {

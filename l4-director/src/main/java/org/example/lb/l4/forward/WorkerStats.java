@@ -12,7 +12,8 @@ import java.util.Map;
  * @param icmpSent Packet Too Big errors written back into the TUN device
  * @param sendErrors tunnel packets or ICMP errors the kernel refused (full socket buffer, unreachable, ...)
  * @param readErrors failed reads of the TUN queue
- * @param drops packets dropped, by {@link org.example.lb.l4.packet.Verdict} name (only verdicts seen, OK excluded)
+ * @param drops packets dropped, by {@link org.example.lb.l4.packet.Verdict} name (only verdicts seen, OK excluded),
+ *     plus {@code INTERNAL_ERROR} for packets lost to a bug (an exception caught and logged once)
  * @param flows flows in this worker's table
  * @param flowEvictions flows evicted because the table was full
  * @param flowsPerBackend flows per LB7 of the current state (by name; DOWN ones included until their flows go)

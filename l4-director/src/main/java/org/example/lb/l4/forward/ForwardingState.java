@@ -33,7 +33,8 @@ import org.example.lb.l4.tunnel.TunnelEndpoint;
  * SH / DH (those are consistent, so a moved flow finds the LB7 the first director picked). When it has no backend
  * (all weights 0) the new-flow table is used instead. Trade-off: while an LB7 drains, the mid-flow table differs a
  * little from the new-flow table, so a flow that began after the drain and then moves director may land on another
- * LB7 (which resets it).
+ * LB7 (which resets it). UDP has no such signal: an unknown UDP flow is always scheduled as new, so a UDP flow
+ * moved between directors keeps its LB7 only under a consistent kind and while that LB7 is UP.
  *
  * <p><b>Slots.</b> Workers' flows point at a backend <em>slot</em> and the slot's <em>generation</em>. {@link
  * #build} keeps the slot (and generation) of every name that {@code previous} had, so flows survive any change of

@@ -52,12 +52,21 @@ public final class Verdict implements Comparable<Verdict> {
     public static final Verdict NO_SOURCE_ADDRESS = new Verdict(17, "NO_SOURCE_ADDRESS");
     /** A tunnel packet whose outer source is not one of the directors the decapsulator accepts. */
     public static final Verdict UNKNOWN_TUNNEL_SOURCE = new Verdict(18, "UNKNOWN_TUNNEL_SOURCE");
+    /** Director: the packet is not addressed to a configured service (VIP, protocol TCP/UDP, port). */
+    public static final Verdict NOT_A_SERVICE = new Verdict(19, "NOT_A_SERVICE");
+    /** Director: no LB7 can take the packet (none UP for a new flow, none UP or DRAINING for a mid-flow packet). */
+    public static final Verdict NO_BACKEND = new Verdict(20, "NO_BACKEND");
+    /**
+     * Director: the chosen LB7 has no tunnel address of a family the director can send from (no IPv4 and no IPv6
+     * address matching the director's configured tunnel sources).
+     */
+    public static final Verdict NO_TUNNEL_ADDRESS = new Verdict(21, "NO_TUNNEL_ADDRESS");
 
     private static final Verdict[] KNOWN = {
         OK, TRUNCATED, BAD_VERSION, BAD_IHL, BAD_TOTAL_LENGTH, BAD_CHECKSUM, TTL_EXPIRED, FRAGMENT, UNKNOWN_VIP,
         NOT_TUNNEL, EXT_HEADER_CHAIN_TOO_LONG, BAD_EXT_HEADER, TOO_BIG, NO_HEADROOM, INNER_VERSION_MISMATCH,
         ECN_CE_NOT_ECT, BAD_L4_HEADER, NO_SOURCE_ADDRESS,
-        UNKNOWN_TUNNEL_SOURCE,
+        UNKNOWN_TUNNEL_SOURCE, NOT_A_SERVICE, NO_BACKEND, NO_TUNNEL_ADDRESS,
     };
 
     private final int code;

@@ -197,7 +197,7 @@ public final class ForwardingState {
    * repeat.
    *
    * @param previous the state this one replaces (its backends keep their slots, so their flows stay), or empty
-   * @param tableSize the Maglev table size: a prime above 100 × the number of backends, e.g.
+   * @param tableSize the Maglev table size: a prime above the number of backends (the director requires > 100 ×), e.g.
    *     {@link MaglevTable#DEFAULT_SIZE}
    * @throws IllegalArgumentException {@code field: value (expected: what)} for duplicate names or services, more
    *     than {@link #MAX_BACKENDS} backends or a bad table size

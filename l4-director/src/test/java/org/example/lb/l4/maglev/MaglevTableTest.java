@@ -30,7 +30,7 @@ class MaglevTableTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3, 10, 100, 650})
+  @ValueSource(ints = {1, 2, 3, 10, 100, 650, 1000})
   void equalWeightsGiveEveryBackendFloorOrCeilOfSizeOverN(int n) {
     MaglevTable table = MaglevTable.build(backends(n));
     int m = table.size();
@@ -45,7 +45,7 @@ class MaglevTableTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"65537, 100", "65537, 650", "100003, 1000"})
+  @CsvSource({"65537, 100", "65537, 650", "65537, 1000", "100003, 1000"})
   void removingABackendMovesItsEntriesAndFewOthers(int size, int n) {
     List<Backend> all = backends(n);
     String removed = "lb7-" + (n / 2);
@@ -126,10 +126,10 @@ class MaglevTableTest {
   }
 
   @Test
-  void defaultSizeFitsUpTo655Backends() {
-    assertThat(MaglevTable.build(backends(655)).entriesOf(0)).isBetween(100, 101);
-    assertThatThrownBy(() -> MaglevTable.build(backends(656)))
-        .hasMessageStartingWith("tableSize: 65537 (expected: a prime > 100 × backends (656)");
+  void tableNoLargerThanTheBackendCountIsRejected() {
+    assertThat(MaglevTable.build(backends(1000)).entriesOf(0)).isBetween(65, 66);
+    assertThatThrownBy(() -> MaglevTable.build(backends(5), 5))
+        .hasMessageStartingWith("tableSize: 5 (expected: a prime > backends (5)");
   }
 
   @Test
@@ -229,13 +229,13 @@ class MaglevTableTest {
   void rejectsBadTableSizes() {
     assertThatThrownBy(() -> MaglevTable.build(backends(3), 4))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("tableSize: 4 (expected: a prime > 100 × backends (3), at most 16777216, e.g. 65537)");
+        .hasMessage("tableSize: 4 (expected: a prime > backends (3), at most 16777216, e.g. 65537)");
     assertThatThrownBy(() -> MaglevTable.build(backends(3), 65536))
         .hasMessageStartingWith("tableSize: 65536 (expected: a prime");
-    assertThatThrownBy(() -> MaglevTable.build(backends(3), 293)) // prime, but < 300
-        .hasMessageStartingWith("tableSize: 293 (expected: a prime > 100 × backends (3)");
-    assertThatThrownBy(() -> MaglevTable.build(backends(1000)))
-        .hasMessage("tableSize: 65537 (expected: a prime > 100 × backends (1000), at most 16777216, e.g. 100003)");
+    assertThatThrownBy(() -> MaglevTable.build(backends(3), 3)) // prime, but not more than the backends
+        .hasMessageStartingWith("tableSize: 3 (expected: a prime > backends (3)");
+    assertThatThrownBy(() -> MaglevTable.build(backends(1000), 997))
+        .hasMessage("tableSize: 997 (expected: a prime > backends (1000), at most 16777216, e.g. 100003)");
     assertThatThrownBy(() -> MaglevTable.build(List.of(), 16777259))
         .hasMessageStartingWith("tableSize: 16777259 (expected:");
     assertThat(MaglevTable.build(backends(3), 307).size()).isEqualTo(307);

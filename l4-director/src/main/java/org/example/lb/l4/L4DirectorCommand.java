@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "l4-director 0.1",
     description = {
-      "Userspace Maglev L4 director: reads the packets the VIP routes send into a TUN device, picks an LB7",
-      "(Maglev consistent hashing, flow table), and sends them IPIP / IP6IP6 to it; replies go straight back.",
-      "On the LB7s, `tunnel-endpoint` decapsulates them and hands them to the local HAProxy."
+      "Userspace Maglev L4 director: reads the packets the VIP routes send into a TUN device, picks an LB7 "
+          + "(Maglev consistent hashing, flow table) and sends them IPIP / IP6IP6 to it; replies go straight back.",
+      "On the LB7s, `tunnel-endpoint` decapsulates them and hands them to the local HAProxy. See docs/l4.md."
     },
     subcommands = {
       L4DirectorCommand.Run.class,
@@ -50,9 +50,9 @@ public final class L4DirectorCommand {
     }
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true, description = {
-      "Run the director in the foreground. SIGHUP, or a change of the config file, reloads it (an invalid new",
-      "config keeps the running one and logs why); SIGTERM/SIGINT stop it (exit 0)."})
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the director in the foreground. SIGHUP, "
+      + "or a change of the config file, reloads it (an invalid new config keeps the running one and logs why); "
+      + "SIGTERM/SIGINT stop it (exit 0).")
   static final class Run extends Common implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {

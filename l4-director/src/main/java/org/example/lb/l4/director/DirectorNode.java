@@ -368,7 +368,7 @@ public final class DirectorNode implements AutoCloseable {
           (double) s.tableEntries(b.name()) / s.tableSize(), flows.getOrDefault(b.name(), 0L),
           d.flatMap(Lb7Status::http).map(DirectorNode::result).orElse("-"),
           d.flatMap(Lb7Status::tcp).map(DirectorNode::result).orElse("-"),
-          d.map(x -> x.since().toString()).orElse("-")));
+          d.map(x -> x.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).orElse("-")));
     }
     List<String> services = c.services().stream().map(DirectorConfig.Service::describe).toList();
     return new DirectorStatus(c.node(), serving, c.scheduling().scheduler(), c.scheduling().hashKey(), s.tableSize(),
@@ -481,6 +481,11 @@ public final class DirectorNode implements AutoCloseable {
     } catch (Exception e) {
       LOG.fine("close: " + e);
     }
+  }
+
+  /** The Prometheus text of {@code /metrics}. */
+  String scrape() {
+    return metrics.scrape();
   }
 
   /** For tests: the state the workers read now. */

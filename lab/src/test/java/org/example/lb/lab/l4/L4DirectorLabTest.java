@@ -136,6 +136,8 @@ class L4DirectorLabTest {
       undo.add(() -> setVipNextHops(lab, router, List.of("LB4-1", "LB4-2", "LB4-3")));
     }
     long lb42AfterRemoval = receivedPerDirector(lab).get("LB4-2");
+    assertThat(downloads).as("downloads still running when LB4-2 left the next hops (1 MB/s: about 10 s each)")
+        .noneMatch(CompletableFuture::isDone);
     for (int i = 0; i < downloads.size(); i++) {
       Exec.Result r = downloads.get(i).get();
       assertThat(r.exitCode()).as("download %d after LB4-2 left the next hops: %s", i, r.stderr()).isZero();
@@ -226,9 +228,10 @@ class L4DirectorLabTest {
 
   // --- helpers ---
 
+  /** A /10M download at 1 MB/s (about 10 s) from {@code source} to {@code vip}, into {@code body}. */
   private CompletableFuture<Exec.Result> slowDownload(String source, String vip, Path body) {
     return CompletableFuture.supplyAsync(() -> Netns.exec("users", List.of("curl", "-s", "-f", "--max-time", "60",
-        "--limit-rate", "2M", "--interface", source, "-o", body.toString(), url(vip, "/" + Payload.NAME)), CMD),
+        "--limit-rate", "1M", "--interface", source, "-o", body.toString(), url(vip, "/" + Payload.NAME)), CMD),
         threads);
   }
 

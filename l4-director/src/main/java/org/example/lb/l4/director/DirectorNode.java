@@ -295,6 +295,7 @@ public final class DirectorNode implements AutoCloseable {
     }
     updateQuorum(next, states);
     reloadsOk.increment();
+    // Last: a reader that sees this outcome sees the config and state it describes.
     lastReload = Optional.of(clock.instant() + " applied: " + next.backends().size() + " LB7s, "
         + next.services().size() + " services, scheduler " + next.scheduling().scheduler());
     LOG.info("reloaded " + configFile + ": " + next.backends().size() + " LB7s, " + next.services().size()

@@ -93,7 +93,8 @@ class DirectorNodeTest {
   void editingTheConfigFileReloadsIt() throws Exception {
     start();
     Files.writeString(file, config("LB7-1", "LB7-2", "LB7-3"));
-    Poll.until(CONVERGE, "LB7-3 configured", () -> node.status().backends().size() == 3);
+    Poll.until(CONVERGE, "the file's change applied", () -> node.status().lastReload().isPresent());
+    assertThat(node.status().backends()).hasSize(3);
     assertThat(node.status().lastReload()).hasValueSatisfying(r -> assertThat(r).contains("applied: 3 LB7s"));
     assertThat(node.forwardingState().slot("LB7-1")).isNotNegative();
   }

@@ -86,6 +86,11 @@ public record NginxSite(
             location = /10M {
               root %8$s;
             }
+            # The same body at 1 MB/s (about 10 s): long-lived downloads for maintenance and failure tests.
+            location = /slow/10M {
+              alias %8$s/10M;
+              limit_rate 1m;
+            }
             location / {
               return 404 "not found\\n";
             }

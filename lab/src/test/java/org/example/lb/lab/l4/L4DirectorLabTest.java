@@ -226,13 +226,61 @@ class L4DirectorLabTest {
     assertThat(codes.strip().split("\n")).as("40 requests with LB7-3 down").hasSize(40).containsOnly("200");
   }
 
+  @Test
+  void tenReloadsOfEveryDirectorUnderLoadLoseNoRequest(RunningLab lab, @TempDir Path dir) throws Exception {
+    Path stop = dir.resolve("stop");
+    Path out = dir.resolve("codes");
+    String loop = "i=0; while [ ! -e " + stop + " ]; do i=$((i % 150 + 1)); curl -s -o /dev/null -w '%{http_code}\\n' "
+        + "--max-time 5 --interface 203.0.113.$i http://198.51.100.2/; done > " + out;
+    CompletableFuture<Exec.Result> requests = CompletableFuture.supplyAsync(
+        () -> Netns.exec("users", List.of("sh", "-c", loop), Duration.ofMinutes(5)), threads);
+    Path body = dir.resolve("10M");
+    CompletableFuture<Exec.Result> download = slowDownload("2001:db8::cb00:71c0", "2001:db8::c633:6401", body);
+    Poll.until(Duration.ofSeconds(10), "requests are flowing", () -> lines(out).size() > 10);
+
+    List<Node> directors = lab.topology().nodesWithRole(Role.L4);
+    for (int round = 0; round < 10; round++) {
+      String weight = round % 2 == 0 ? "50" : "100";
+      for (Node lb4 : directors) {
+        Path config = lab.paths().node(lb4.name()).conf().resolve("l4-director.yaml");
+        String text = Files.readString(config);
+        Files.writeString(config, text.replaceFirst("(name: \"LB7-4\".*weight: )\\d+", "$1" + weight));
+      }
+      for (Node lb4 : directors) {
+        Poll.until(Duration.ofSeconds(10), lb4.name() + " applied LB7-4 weight " + weight, () -> {
+          for (JsonNode b : status(lb4.name()).path("backends")) {
+            if (b.path("name").asText().equals("LB7-4")) {
+              return b.path("weight").asInt() == Integer.parseInt(weight);
+            }
+          }
+          return false;
+        });
+      }
+    }
+    Files.writeString(stop, "");
+    requests.get();
+    List<String> codes = lines(out);
+    System.out.printf("10 reloads of 3 directors under load: %d requests, statuses %s%n", codes.size(),
+        new java.util.TreeSet<>(codes));
+    assertThat(codes).as("requests across the reloads").hasSizeGreaterThan(50).containsOnly("200");
+    Exec.Result r = download.get();
+    assertThat(r.exitCode()).as("download across the reloads: %s", r.stderr()).isZero();
+    assertThat(Payload.sha256(Files.readAllBytes(body))).isEqualTo(Payload.sha256());
+    for (Node lb4 : directors) {
+      assertThat(status(lb4.name()).path("lastReload").asText()).as(lb4.name()).contains("applied");
+    }
+  }
+
   // --- helpers ---
 
-  /** A /10M download at 1 MB/s (about 10 s) from {@code source} to {@code vip}, into {@code body}. */
+  /**
+   * A download of /slow/10M (the 10 MB body, sent by nginx at 1 MB/s: about 10 s) from {@code source} to
+   * {@code vip}, into {@code body}. Server-side pacing: curl's --limit-rate lets a transfer finish early when the
+   * body fits in the socket buffers.
+   */
   private CompletableFuture<Exec.Result> slowDownload(String source, String vip, Path body) {
     return CompletableFuture.supplyAsync(() -> Netns.exec("users", List.of("curl", "-s", "-f", "--max-time", "60",
-        "--limit-rate", "1M", "--interface", source, "-o", body.toString(), url(vip, "/" + Payload.NAME)), CMD),
-        threads);
+        "--interface", source, "-o", body.toString(), url(vip, "/slow/" + Payload.NAME)), CMD), threads);
   }
 
   private static void setVipNextHops(RunningLab lab, String router, List<String> lb4s) {
@@ -336,6 +384,14 @@ class L4DirectorLabTest {
 
   private static String text(InetAddress a) {
     return Cidr.host(a).addressText();
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList() : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String url(String vip, String path) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +55,7 @@ import org.example.lb.l4.nativeio.TunDevice;
  */
 public final class DirectorNode implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DirectorNode.class.getName());
-  /** How often the config file's modification time and size are looked at. */
+  /** How often the config file is read to see whether it changed. */
   static final Duration CONFIG_POLL = Duration.ofSeconds(1);
 
   private final Path configFile;
@@ -147,7 +146,8 @@ public final class DirectorNode implements AutoCloseable {
     }
     registerMetrics();
     admin = AdminServer.start(c.admin().port(), metrics, () -> AdminServer.json(status()));
-    configWatch = Thread.ofVirtual().name("config-watch").start(this::watchConfig);
+    Object loaded = fingerprint(); // taken now: a change made right after start() returns must not be missed
+    configWatch = Thread.ofVirtual().name("config-watch").start(() -> watchConfig(loaded));
     LOG.info(c.node() + ": directing " + c.services().size() + " services to " + c.backends().size() + " LB7s with "
         + c.device().workers() + " workers on " + tun.name() + "; admin on 127.0.0.1:" + admin.port());
   }
@@ -308,9 +308,9 @@ public final class DirectorNode implements AutoCloseable {
     LOG.warning("reload rejected, running config kept: " + why);
   }
 
-  /** Polls the config file's modification time and size; a change triggers {@link #reload()}. */
-  private void watchConfig() {
-    Object seen = fingerprint();
+  /** Polls the config file's content every {@link #CONFIG_POLL}; a change triggers {@link #reload()}. */
+  private void watchConfig(Object loaded) {
+    Object seen = loaded;
     while (!closing.isBegun()) {
       try {
         Thread.sleep(CONFIG_POLL);
@@ -326,10 +326,10 @@ public final class DirectorNode implements AutoCloseable {
     }
   }
 
+  /** The config file's content, compared rather than its time stamps (coarse, and kept by some editors). */
   private Object fingerprint() {
     try {
-      FileTime modified = Files.getLastModifiedTime(configFile);
-      return List.of(modified, Files.size(configFile));
+      return java.nio.ByteBuffer.wrap(Files.readAllBytes(configFile));
     } catch (IOException e) {
       return "missing";
     }

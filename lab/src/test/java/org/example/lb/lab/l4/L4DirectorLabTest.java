@@ -23,6 +23,7 @@ import org.example.lb.lab.netns.Exec;
 import org.example.lb.lab.netns.Netns;
 import org.example.lb.lab.node.LabServices;
 import org.example.lb.lab.node.Payload;
+import org.example.lb.lab.state.Journal;
 import org.example.lb.lab.state.Resource;
 import org.example.lb.lab.support.LabTest;
 import org.example.lb.lab.support.SharedLab;
@@ -269,6 +270,15 @@ class L4DirectorLabTest {
     for (Node lb4 : directors) {
       assertThat(status(lb4.name()).path("lastReload").asText()).as(lb4.name()).contains("applied");
     }
+    // SIGHUP reloads too (the file is unchanged: the same config is applied again).
+    String before = status("LB4-1").path("lastReload").asText();
+    long pid = Journal.read(lab.paths().journal()).orElseThrow().processes().stream()
+        .filter(p -> p.node().equals("LB4-1") && p.service().equals("l4-director")).findFirst().orElseThrow().pid();
+    Exec.Result hup = Exec.run(List.of("kill", "-HUP", Long.toString(pid)), CMD);
+    assertThat(hup.exitCode()).as(hup.stderr()).isZero();
+    Poll.until(Duration.ofSeconds(10), "LB4-1 reloaded on SIGHUP",
+        () -> !status("LB4-1").path("lastReload").asText().equals(before));
+    assertThat(status("LB4-1").path("lastReload").asText()).contains("applied");
   }
 
   // --- helpers ---

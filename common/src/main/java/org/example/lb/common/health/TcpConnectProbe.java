@@ -57,6 +57,9 @@ final class TcpConnectProbe implements Probe {
       if (e instanceof ConnectException && e.getMessage() != null && e.getMessage().contains("refused")) {
         throw new ProbeFailure("connect refused");
       }
+      if (e.getMessage() != null && e.getMessage().contains("reset")) {
+        throw new ProbeFailure("connection reset"); // accepted, then reset before the connect was seen complete
+      }
       throw new ProbeFailure("connect failed: " + message(e));
     } catch (ProbeFailure f) {
       closeQuietly(socket);

@@ -93,7 +93,7 @@ class ProbeFaultTest {
     try (CannedReplyServer server = CannedReplyServer.resetting()) {
       ProbeResult r = Probe.httpGet(server.address(), "/").run(SHORT);
       assertThat(r.ok()).isFalse();
-      // The reset may arrive before the request is written or while the status line is awaited.
+      // The reset may arrive while connecting, before the request is written or while the status line is awaited.
       assertThat(r.detail()).isIn("connection reset", "error: Broken pipe", "closed without a response");
     }
   }

@@ -45,12 +45,12 @@ import org.example.lb.l4.testing.TestNamespace;
  *
  * <p>Throughput: a {@link UdpFlood} in gen sends as fast as it can (10 % new flows); offered = datagrams the
  * generator's sendmmsg accepted, delivered = rx_packets of the sink's veth, both over the same window after a
- * warm-up. Latency: one UDP datagram in flight from gen to an echo server on the VIP in the sink; in the director
+ * warm-up; the sink drops them at its veth's ingress hook (nft), so its own receive work costs neither phase. Latency: one UDP datagram in flight from gen to an echo server on the VIP in the sink; in the director
  * phase the real tunnel endpoint ({@link InProcessEndpoint}) decapsulates in the sink, and replies go straight back
  * through the dut's kernel (direct return) in both phases.
  *
  * <p>Options: {@code --duration 5} seconds per phase, {@code --warmup 1}, {@code --rounds 2} (pairs of phases),
- * {@code --payloads 64,1400}, {@code --round-trips 20000}, {@code --senders 1}, {@code --backends 4}. Namespaces
+ * {@code --payloads 64,1400} ({@code none}: no throughput phases), {@code --round-trips 20000} (0: no latency phases), {@code --senders 1}, {@code --backends 4}. Namespaces
  * and threads are removed on exit, failure or Ctrl-C.
  */
 public final class DirectorVsKernelBenchmark {
@@ -130,7 +130,8 @@ public final class DirectorVsKernelBenchmark {
       return new Options(Duration.ofMillis((long) (1000 * Double.parseDouble(values.get("--duration")))),
           Duration.ofMillis((long) (1000 * Double.parseDouble(values.get("--warmup")))),
           Integer.parseInt(values.get("--rounds")),
-          Arrays.stream(values.get("--payloads").split(",")).map(String::strip).map(Integer::valueOf).toList(),
+          values.get("--payloads").equals("none") ? List.of()
+              : Arrays.stream(values.get("--payloads").split(",")).map(String::strip).map(Integer::valueOf).toList(),
           Integer.parseInt(values.get("--round-trips")), Integer.parseInt(values.get("--senders")),
           Integer.parseInt(values.get("--backends")));
     } catch (NumberFormatException e) {
@@ -173,6 +174,11 @@ public final class DirectorVsKernelBenchmark {
     sink.ip("tuntap", "add", "dev", "lb7tun0", "mode", "tun"); // gone with the namespace
     sink.ip("link", "set", "lb7tun0", "up");
     sink.exec("sysctl", "-q", "-w", "net.ipv4.conf.lb7tun0.rp_filter=0");
+    // During throughput phases the sink drops every IPv4 packet at its veth's ingress hook (after rx_packets counted
+    // it), so neither phase pays for the sink's own work (UDP/IPIP delivery, ICMP unreachable) on the shared CPUs.
+    sink.exec("nft", "add", "table", "netdev", "lbbench");
+    sink.exec("nft", "add", "chain", "netdev", "lbbench", "sink",
+        "{ type filter hook ingress device " + SINK_LINK + " priority 0 ; }");
     endpointConfig = Files.createTempFile("lbbench-endpoint", ".yaml");
     resources.add(() -> Files.deleteIfExists(endpointConfig));
     Files.writeString(endpointConfig, "node: lbbench-sink\ndevice: lb7tun0\nvips: [\"" + VIP + "\"]\n"
@@ -255,6 +261,7 @@ public final class DirectorVsKernelBenchmark {
 
   private Rate throughput(Mode mode, int payload) throws Exception {
     route(mode);
+    sink.exec("nft", "add", "rule", "netdev", "lbbench", "sink", "meta", "protocol", "ip", "drop");
     List<UdpFlood> floods = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     Runnable stop = () -> {
@@ -317,6 +324,7 @@ public final class DirectorVsKernelBenchmark {
         stoppers.remove(stop);
       }
       Thread.sleep(300); // let queues drain before the next phase
+      sink.exec("nft", "flush", "chain", "netdev", "lbbench", "sink");
     }
   }
 
@@ -482,7 +490,7 @@ public final class DirectorVsKernelBenchmark {
 
     Map<Mode, List<Double>> samples = new LinkedHashMap<>();
     Map<Mode, Integer> lostTotal = new LinkedHashMap<>();
-    for (int round = 0; round < options.rounds(); round++) {
+    for (int round = 0; round < options.rounds() && options.roundTrips() > 0; round++) {
       for (Mode mode : Mode.values()) {
         int[] lost = new int[1];
         double[] rtts = latency(mode, options.roundTrips(), lost);
@@ -504,19 +512,23 @@ public final class DirectorVsKernelBenchmark {
     System.out.printf(Locale.ROOT, "RESULT  %s, %d CPUs; medians of %d round(s) of %s; 10 %% new flows%n",
         kernel(), Runtime.getRuntime().availableProcessors(), options.rounds(), options.duration());
     System.out.println("payload  phase        offered pps   delivered pps   loss %   director/kernel   "
-        + "worker CPU   machine busy (of " + 100 * Runtime.getRuntime().availableProcessors() + " %)");
+        + "worker CPU   sender CPU   machine busy (of " + 100 * Runtime.getRuntime().availableProcessors() + " %)");
     for (var entry : rates.entrySet()) {
       double kernelDelivered = median(entry.getValue(), Mode.KERNEL, Rate::delivered);
       for (Mode mode : Mode.values()) {
         double offered = median(entry.getValue(), mode, Rate::offered);
         double delivered = median(entry.getValue(), mode, Rate::delivered);
-        System.out.printf(Locale.ROOT, "%5d B  %-8s  %13s  %14s  %6.1f   %15s   %8s %%   %10.0f %%%n",
+        System.out.printf(Locale.ROOT, "%5d B  %-8s  %13s  %14s  %6.1f   %15s   %8s %%   %8.0f %%   %10.0f %%%n",
             entry.getKey(), name(mode), String.format(Locale.ROOT, "%,.0f", offered),
             String.format(Locale.ROOT, "%,.0f", delivered), median(entry.getValue(), mode, Rate::loss),
             mode == Mode.KERNEL ? "1" : String.format(Locale.ROOT, "%.2f", delivered / kernelDelivered),
             mode == Mode.KERNEL ? "-" : String.format(Locale.ROOT, "%.0f", median(entry.getValue(), mode,
-                Rate::workerCpu)), median(entry.getValue(), mode, Rate::machineBusy));
+                Rate::workerCpu)), median(entry.getValue(), mode, Rate::senderCpu),
+            median(entry.getValue(), mode, Rate::machineBusy));
       }
+    }
+    if (samples.isEmpty()) {
+      return;
     }
     System.out.printf(Locale.ROOT, "latency (UDP echo, one in flight, %d round trips per phase and round, pooled)%n",
         options.roundTrips());

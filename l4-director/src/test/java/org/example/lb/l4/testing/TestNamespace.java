@@ -50,7 +50,12 @@ public final class TestNamespace implements AutoCloseable {
   }
 
   public static TestNamespace create() throws Exception {
-    String name = "lbtest-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+    return create("lbtest-");
+  }
+
+  /** As {@link #create()}, named {@code <prefix><8 random hex digits>} (e.g. "lbbench-gen-" for benchmarks). */
+  public static TestNamespace create(String prefix) throws Exception {
+    String name = prefix + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
     run("ip", "netns", "add", name);
     ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
     TestNamespace ns = new TestNamespace(name, thread);
@@ -85,6 +90,7 @@ public final class TestNamespace implements AutoCloseable {
     }
   }
 
+  /** The namespace's name (under /run/netns). */
   public String name() {
     return name;
   }
@@ -104,6 +110,13 @@ public final class TestNamespace implements AutoCloseable {
   /** Runs {@code ip -n <namespace> args...}, failing with its output unless it exits 0. */
   public void ip(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("ip", "-n", name));
+    command.addAll(List.of(args));
+    run(command.toArray(String[]::new));
+  }
+
+  /** Runs {@code ip netns exec <namespace> args...} (e.g. sysctl -w), failing with its output unless it exits 0. */
+  public void exec(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name));
     command.addAll(List.of(args));
     run(command.toArray(String[]::new));
   }

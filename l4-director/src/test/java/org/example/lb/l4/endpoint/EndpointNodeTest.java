@@ -181,6 +181,12 @@ class EndpointNodeTest {
     return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
   }
 
+  /** The delivered count is taken after the TUN write, so a reader of the socket may see the packet first. */
+  private void awaitDelivered(long count) {
+    Poll.until(TIMEOUT, () -> "delivered = " + count + " (status " + node.status() + ")",
+        () -> node.delivered() == count);
+  }
+
   private void awaitDropped(Verdict verdict, long count) {
     Poll.until(TIMEOUT, () -> verdict + " drops = " + count + " (status " + node.status() + ")",
         () -> node.dropped(verdict) == count);
@@ -240,7 +246,7 @@ class EndpointNodeTest {
     other.setSoTimeout(1);
     assertThatThrownBy(() -> other.receive(new DatagramPacket(new byte[100], 100)))
         .as("nothing delivered to the unconfigured address").isInstanceOf(SocketTimeoutException.class);
-    assertThat(node.delivered()).isEqualTo(1);
+    awaitDelivered(1);
   }
 
   @Test
@@ -253,7 +259,7 @@ class EndpointNodeTest {
 
     assertThat(receive(vip4)).isEqualTo("from the director");
     awaitDropped(Verdict.UNKNOWN_TUNNEL_SOURCE, 2);
-    assertThat(node.delivered()).isEqualTo(1);
+    awaitDelivered(1);
   }
 
   @Test
@@ -290,7 +296,7 @@ class EndpointNodeTest {
         + node.dropped(Verdict.BAD_CHECKSUM) + node.dropped(Verdict.INNER_VERSION_MISMATCH) == 4);
     assertThat(node.dropped(Verdict.BAD_CHECKSUM)).isEqualTo(1);
     assertThat(node.dropped(Verdict.INNER_VERSION_MISMATCH)).isEqualTo(1);
-    assertThat(node.delivered()).isEqualTo(2);
+    awaitDelivered(2);
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
+import org.example.lb.lab.bgp.BgpTier;
 import org.example.lb.lab.l4.L4Tier;
 import org.example.lb.lab.l7.L7Tier;
 import org.example.lb.lab.netns.Exec;
@@ -165,7 +166,8 @@ public final class LabUp {
 
   private void requireTools(boolean l7) {
     List<String> missing = new ArrayList<>();
-    List<String> tools = new ArrayList<>(List.of("/usr/sbin/ip", "/usr/sbin/nginx", "/usr/bin/curl", "/usr/bin/setsid"));
+    List<String> tools = new ArrayList<>(List.of("/usr/sbin/ip", "/usr/sbin/nginx", "/usr/bin/curl", "/usr/bin/setsid",
+        "/usr/sbin/bird", "/usr/sbin/birdc", "/usr/bin/gobgpd", "/usr/bin/gobgp"));
     if (l7) {
       tools.add("/usr/sbin/haproxy");
     }
@@ -216,6 +218,22 @@ public final class LabUp {
     }
     ServiceLauncher launcher = new ServiceLauncher(journal, serviceEnvironment(repoRoot));
     List<ReadinessCheck> checks = new ArrayList<>();
+
+    BgpTier bgp = new BgpTier(paths);
+    bgp.configure(topology);
+    out.println("starting BIRD on " + BgpTier.routers(topology).size() + " routers, gobgpd on "
+        + topology.nodesWithRole(Role.REFLECTOR).size() + " route reflectors and " + BgpTier.speakers(topology).size()
+        + " speakers...");
+    for (Node node : BgpTier.routers(topology)) {
+      bgp.startRouter(node, launcher);
+    }
+    for (Node node : topology.nodesWithRole(Role.REFLECTOR)) {
+      bgp.startReflector(node, launcher);
+    }
+    for (Node node : BgpTier.speakers(topology)) {
+      bgp.startSpeakerDaemon(node, launcher);
+    }
+    checks.addAll(bgp.daemonChecks(topology));
 
     List<Node> servers = topology.nodesWithRole(Role.SERVER);
     if (!servers.isEmpty()) {

@@ -1,0 +1,126 @@
+package org.example.lb.lab.bgp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.example.lb.lab.LabFailure;
+import org.example.lb.lab.node.ReadinessCheck;
+import org.example.lb.lab.node.ServiceLauncher;
+import org.example.lb.lab.state.LabPaths;
+import org.example.lb.lab.topology.Cidr;
+import org.example.lb.lab.topology.Role;
+import org.example.lb.lab.topology.Topology;
+import org.example.lb.lab.topology.Topology.Node;
+
+/**
+ * The BGP tier of the lab: gobgpd route reflectors on the reflector nodes, BIRD 2 on the edge routers, and on each
+ * speaker node (L4, DNS) a gobgpd with no configuration of its own, which the node's bgp-speaker configures through
+ * the gRPC API on 127.0.0.1:{@value #GOBGPD_API_PORT}. Sessions run over the fabric's IPv4 addresses.
+ */
+public final class BgpTier {
+  public static final String FABRIC_SEGMENT = "fabric";
+  /** gobgpd's gRPC API port, on 127.0.0.1 inside each node running gobgpd (GoBGP's default). */
+  public static final int GOBGPD_API_PORT = 50051;
+
+  private final LabPaths paths;
+
+  public BgpTier(LabPaths paths) {
+    this.paths = paths;
+  }
+
+  /** The fabric IPv4 address of a node; the lab's BGP sessions use it. */
+  public static Cidr fabricIpv4(Node node) {
+    return node.on(FABRIC_SEGMENT).flatMap(Topology.Interface::ipv4)
+        .orElseThrow(() -> new LabFailure(node.name() + ": BGP needs an IPv4 address on the " + FABRIC_SEGMENT
+            + " segment"));
+  }
+
+  /** The fabric IPv6 address of a node: the next hop it announces for IPv6 prefixes. */
+  public static Cidr fabricIpv6(Node node) {
+    return node.on(FABRIC_SEGMENT).flatMap(Topology.Interface::ipv6)
+        .orElseThrow(() -> new LabFailure(node.name() + ": BGP needs an IPv6 address on the " + FABRIC_SEGMENT
+            + " segment"));
+  }
+
+  /** The nodes that announce prefixes: L4 (the VIPs) and DNS (the DNS service address). */
+  public static List<Node> speakers(Topology topology) {
+    List<Node> speakers = new ArrayList<>(topology.nodesWithRole(Role.L4));
+    speakers.addAll(topology.nodesWithRole(Role.DNS));
+    return speakers;
+  }
+
+  public Path reflectorConfig(String node) {
+    return paths.node(node).conf().resolve("gobgpd.toml");
+  }
+
+  public Path birdConfig(String node) {
+    return paths.node(node).conf().resolve("bird.conf");
+  }
+
+  /** BIRD's control socket on a router ({@code birdc -s SOCKET}). */
+  public Path birdSocket(String node) {
+    return paths.node(node).run().resolve("bird.ctl");
+  }
+
+  /** Writes the reflectors' and routers' configuration files. */
+  public void configure(Topology topology) throws IOException {
+    List<Cidr> routers = topology.nodesWithRole(Role.ROUTER).stream().filter(BgpTier::onFabric)
+        .map(BgpTier::fabricIpv4).toList();
+    List<Cidr> reflectors = topology.nodesWithRole(Role.REFLECTOR).stream().map(BgpTier::fabricIpv4).toList();
+    List<Cidr> speakers = speakers(topology).stream().map(BgpTier::fabricIpv4).toList();
+    for (Node node : topology.nodesWithRole(Role.REFLECTOR)) {
+      Files.writeString(reflectorConfig(node.name()), BgpConfigs.reflector(fabricIpv4(node), routers, speakers));
+    }
+    for (Node node : routers(topology)) {
+      Files.writeString(birdConfig(node.name()), BgpConfigs.router(fabricIpv4(node), reflectors,
+          paths.node(node.name()).log().resolve("bird.log").toString()));
+    }
+  }
+
+  /** The routers that take part in BGP: those on the fabric (the {@code internet} router is not). */
+  public static List<Node> routers(Topology topology) {
+    return topology.nodesWithRole(Role.ROUTER).stream().filter(BgpTier::onFabric).toList();
+  }
+
+  private static boolean onFabric(Node node) {
+    return node.on(FABRIC_SEGMENT).isPresent();
+  }
+
+  /** Starts gobgpd on a route reflector, with its configuration file. */
+  public void startReflector(Node node, ServiceLauncher launcher) {
+    launcher.start(node.name(), "gobgpd", List.of("gobgpd", "-f", reflectorConfig(node.name()).toString(), "-p",
+            "--pprof-disable", "--api-hosts", "127.0.0.1:" + GOBGPD_API_PORT),
+        paths.node(node.name()).log().resolve("gobgpd.log"));
+  }
+
+  /** Starts BIRD on an edge router, in the foreground so the lab records its PID. */
+  public void startRouter(Node node, ServiceLauncher launcher) {
+    launcher.start(node.name(), "bird", List.of("bird", "-f", "-c", birdConfig(node.name()).toString(),
+            "-s", birdSocket(node.name()).toString()),
+        paths.node(node.name()).log().resolve("bird.out"));
+  }
+
+  /** Starts gobgpd without configuration on a speaker node; the bgp-speaker configures it over the API. */
+  public void startSpeakerDaemon(Node node, ServiceLauncher launcher) {
+    launcher.start(node.name(), "gobgpd", List.of("gobgpd", "-p", "--pprof-disable",
+            "--api-hosts", "127.0.0.1:" + GOBGPD_API_PORT),
+        paths.node(node.name()).log().resolve("gobgpd.log"));
+  }
+
+  /** Every gobgpd's API answers and every BIRD answers on its control socket. */
+  public List<ReadinessCheck> daemonChecks(Topology topology) {
+    List<ReadinessCheck> checks = new ArrayList<>();
+    List<Node> gobgpNodes = new ArrayList<>(topology.nodesWithRole(Role.REFLECTOR));
+    gobgpNodes.addAll(speakers(topology));
+    for (Node node : gobgpNodes) {
+      checks.add(new ReadinessCheck(node.name(), "gobgpd API", List.of("timeout", "2", "gobgp", "global")));
+    }
+    for (Node node : routers(topology)) {
+      checks.add(new ReadinessCheck(node.name(), "BIRD control socket",
+          List.of("timeout", "2", "birdc", "-s", birdSocket(node.name()).toString(), "show", "status")));
+    }
+    return checks;
+  }
+}

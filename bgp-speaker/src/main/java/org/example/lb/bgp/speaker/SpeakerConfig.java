@@ -37,11 +37,11 @@ public record SpeakerConfig(
     announce = Validation.required("announce", announce);
     health = Validation.required("health", health);
     admin = admin == null ? new Admin(0) : admin;
-    for (int i = 0; i < announce.prefixes().size(); i++) {
-      Prefix p = announce.prefixes().get(i);
-      boolean v4 = p.address() instanceof Inet4Address;
+    List<Prefix> prefixes = announce.parsedPrefixes();
+    for (int i = 0; i < prefixes.size(); i++) {
+      boolean v4 = prefixes.get(i).address() instanceof Inet4Address;
       if (v4 && announce.nextHop().ipv4().isEmpty() || !v4 && announce.nextHop().ipv6().isEmpty()) {
-        throw invalid("announce.prefixes[" + i + "]", p.text(),
+        throw invalid("announce.prefixes[" + i + "]", prefixes.get(i),
             "a prefix of a family with a next hop (announce.nextHop." + (v4 ? "ipv4" : "ipv6") + ")");
       }
     }
@@ -151,7 +151,7 @@ public record SpeakerConfig(
    * @param communities standard communities {@code ASN:VALUE} (RFC 1997)
    * @param largeCommunities large communities {@code GLOBAL:LOCAL1:LOCAL2} (RFC 8092)
    */
-  public record Announce(List<Prefix> prefixes, NextHop nextHop, long med, Optional<Long> localPreference,
+  public record Announce(List<String> prefixes, NextHop nextHop, long med, Optional<Long> localPreference,
       List<String> communities, List<String> largeCommunities) {
     public Announce {
       if (prefixes == null || prefixes.isEmpty()) {
@@ -160,8 +160,8 @@ public record SpeakerConfig(
       prefixes = List.copyOf(prefixes);
       Set<Prefix> seen = new HashSet<>();
       for (int i = 0; i < prefixes.size(); i++) {
-        if (!seen.add(prefixes.get(i))) {
-          throw invalid("prefixes[" + i + "]", prefixes.get(i).text(), "each prefix once");
+        if (!seen.add(Prefix.parse("prefixes[" + i + "]", prefixes.get(i)))) {
+          throw invalid("prefixes[" + i + "]", prefixes.get(i), "each prefix once");
         }
       }
       nextHop = Validation.required("nextHop", nextHop);
@@ -191,48 +191,50 @@ public record SpeakerConfig(
         }
       }
     }
+
+    /** The prefixes, parsed. */
+    public List<Prefix> parsedPrefixes() {
+      List<Prefix> out = new ArrayList<>();
+      for (int i = 0; i < prefixes.size(); i++) {
+        out.add(Prefix.parse("prefixes[" + i + "]", prefixes.get(i)));
+      }
+      return out;
+    }
   }
 
   /**
-   * A prefix in CIDR notation; a bare address is a host prefix (/32, /128).
+   * A prefix: an address and a length, with no address bits past the length.
    *
-   * @param text as written
+   * @param address the network address
+   * @param length the prefix length
    */
-  public record Prefix(String text) {
-    public Prefix {
-      nonBlank("prefix", text);
-      parse(text);
-    }
-
-    public InetAddress address() {
-      return parse(text).address;
-    }
-
-    public int length() {
-      return parse(text).length;
-    }
-
-    private record Parsed(InetAddress address, int length) {}
-
-    private static Parsed parse(String text) {
+  public record Prefix(InetAddress address, int length) {
+    /** Parses CIDR notation; a bare address is a host prefix (/32, /128). */
+    static Prefix parse(String field, String text) {
+      nonBlank(field, text);
       int slash = text.indexOf('/');
-      InetAddress address = Validation.ipLiteral("prefix", slash < 0 ? text : text.substring(0, slash));
+      InetAddress address = Validation.ipLiteral(field, slash < 0 ? text : text.substring(0, slash));
       int bits = address instanceof Inet4Address ? 32 : 128;
       int length = bits;
       if (slash >= 0) {
         String l = text.substring(slash + 1);
         if (!l.matches("\\d{1,3}") || Integer.parseInt(l) > bits) {
-          throw invalid("prefix", text, "ADDRESS/LENGTH with a length of 0.." + bits);
+          throw invalid(field, text, "ADDRESS/LENGTH with a length of 0.." + bits);
         }
         length = Integer.parseInt(l);
       }
       byte[] bytes = address.getAddress();
       for (int bit = length; bit < bits; bit++) {
         if ((bytes[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
-          throw invalid("prefix", text, "no address bits set past the prefix length");
+          throw invalid(field, text, "a network address: no bits set past /" + length);
         }
       }
-      return new Parsed(address, length);
+      return new Prefix(address, length);
+    }
+
+    @Override
+    public String toString() {
+      return address.getHostAddress() + "/" + length;
     }
   }
 

@@ -60,7 +60,7 @@ public final class HealthCheck implements AutoCloseable {
   private final SerialExecutor serial;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile HealthStatus status;
-  private FlagDirectory flags;
+  private volatile FlagDirectory flags;
 
   // touched only on serial
   private HealthStateMachine.Position position;

@@ -1,5 +1,6 @@
 package org.example.lb.bgp.health;
 
+import org.example.lb.common.health.DurationText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

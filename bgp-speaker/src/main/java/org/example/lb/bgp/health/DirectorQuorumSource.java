@@ -1,5 +1,6 @@
 package org.example.lb.bgp.health;
 
+import org.example.lb.common.health.DurationText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

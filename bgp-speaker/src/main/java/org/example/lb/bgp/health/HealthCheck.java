@@ -1,5 +1,6 @@
 package org.example.lb.bgp.health;
 
+import org.example.lb.common.health.DurationText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -14,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.example.lb.bgp.health.HealthSettings;
+import org.example.lb.bgp.health.Hooks;
 import org.example.lb.common.config.Validation;
 
 /**
@@ -36,6 +38,11 @@ public record SpeakerConfig(
     bgp = Validation.required("bgp", bgp);
     announce = Validation.required("announce", announce);
     health = Validation.required("health", health);
+    try {
+      health.settings(announce.med());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("health." + e.getMessage(), e); // med + increase too large
+    }
     admin = admin == null ? new Admin(0) : admin;
     List<Prefix> prefixes = announce.parsedPrefixes();
     for (int i = 0; i < prefixes.size(); i++) {
@@ -146,12 +153,12 @@ public record SpeakerConfig(
    *
    * @param prefixes the service prefixes (e.g. the VIPs as /32 and /128)
    * @param nextHop this node's addresses, the next hop of each family ("next hop self")
-   * @param med the MULTI_EXIT_DISC while UP; default 100 (ExaBGP's default)
+   * @param med the MULTI_EXIT_DISC while UP; default 100 (ExaBGP's default); DOWN adds {@code health.increase}
    * @param localPreference LOCAL_PREF, if set
    * @param communities standard communities {@code ASN:VALUE} (RFC 1997)
    * @param largeCommunities large communities {@code GLOBAL:LOCAL1:LOCAL2} (RFC 8092)
    */
-  public record Announce(List<String> prefixes, NextHop nextHop, long med, Optional<Long> localPreference,
+  public record Announce(List<String> prefixes, NextHop nextHop, Long med, Optional<Long> localPreference,
       List<String> communities, List<String> largeCommunities) {
     public Announce {
       if (prefixes == null || prefixes.isEmpty()) {
@@ -165,7 +172,7 @@ public record SpeakerConfig(
         }
       }
       nextHop = Validation.required("nextHop", nextHop);
-      med = med == 0 ? 100 : med;
+      med = med == null ? HealthSettings.DEFAULT_MED : med;
       if (med < 0 || med > 4_294_967_295L) {
         throw invalid("med", med, "0..4294967295");
       }
@@ -260,25 +267,18 @@ public record SpeakerConfig(
   }
 
   /**
-   * When the service counts as healthy, with ExaBGP healthcheck's semantics.
+   * When the service counts as healthy and what DOWN does, with ExaBGP healthcheck's semantics
+   * ({@link HealthSettings} documents each field and its default: interval 5s, fastInterval 1s, timeout 5s, rise 3,
+   * fall 3, disableFile /etc/lb/disable, withdrawOnDown false, increase 900).
    *
    * @param director the local l4-director's status URL: healthy while it is serving with its quorum up
-   * @param command a command: healthy while it exits 0 (ExaBGP's {@code --cmd})
-   * @param url an HTTP URL: healthy while it answers 2xx
-   * @param interval between checks while stable; default 5s
-   * @param fastInterval between checks while rising or falling; default 1s
-   * @param timeout of one check; default 5s
-   * @param rise passed checks to go UP; default 3
-   * @param fall failed checks to go DOWN; default 3
-   * @param disableFile while this file exists the prefixes are withdrawn (maintenance); default /etc/lb/disable
-   * @param withdrawOnDown DOWN withdraws (default true); false: DOWN announces with the MED increased by
-   *     {@code increase} (demotion)
-   * @param increase the MED added while DOWN when not withdrawing; default 1
-   * @param hooks commands run on every state change, with the state in the environment
+   * @param command a command: healthy while it exits 0 (ExaBGP's {@code --cmd}); it is killed at {@code timeout}
+   * @param url an HTTP URL (host as an IP literal): healthy while it answers 2xx
+   * @param hooks shell commands run on state changes with {@code STATE} in the environment
    */
   public record Health(Optional<URI> director, Optional<List<String>> command, Optional<URI> url, Duration interval,
-      Duration fastInterval, Duration timeout, int rise, int fall, Path disableFile, Optional<Boolean> withdrawOnDown,
-      long increase, Hooks hooks) {
+      Duration fastInterval, Duration timeout, int rise, int fall, Path disableFile, boolean withdrawOnDown,
+      Long increase, Hooks hooks) {
     public Health {
       director = director == null ? Optional.empty() : director;
       command = command == null ? Optional.empty() : command.map(List::copyOf);
@@ -294,59 +294,20 @@ public record SpeakerConfig(
       });
       director.ifPresent(u -> httpUrl("director", u));
       url.ifPresent(u -> httpUrl("url", u));
-      interval = interval == null ? Duration.ofSeconds(5) : Validation.positive("interval", interval);
-      fastInterval = fastInterval == null ? Duration.ofSeconds(1) : Validation.positive("fastInterval", fastInterval);
-      timeout = timeout == null ? Duration.ofSeconds(5) : Validation.positive("timeout", timeout);
-      rise = rise == 0 ? 3 : Validation.range("rise", rise, 1, 1000);
-      fall = fall == 0 ? 3 : Validation.range("fall", fall, 1, 1000);
-      disableFile = disableFile == null ? Path.of("/etc/lb/disable") : disableFile;
-      withdrawOnDown = withdrawOnDown == null ? Optional.empty() : withdrawOnDown;
-      if (increase < 0 || increase > 4_294_967_295L) {
-        throw invalid("increase", increase, "0..4294967295");
-      }
-      increase = increase == 0 ? 1 : increase;
-      hooks = hooks == null ? new Hooks(null, null, null, null) : hooks;
+      hooks = hooks == null ? Hooks.none() : hooks;
+      settings(null); // validates the check settings, with their own field names
     }
 
-    /** DOWN withdraws unless {@code withdrawOnDown: false}. */
-    public boolean withdrawsOnDown() {
-      return withdrawOnDown.orElse(true);
+    /** The check's settings; {@code med} is the MED announced while UP (null: the default, 100). */
+    public HealthSettings settings(Long med) {
+      return new HealthSettings(interval, fastInterval, timeout, rise, fall, disableFile, withdrawOnDown, med,
+          increase, hooks);
     }
 
     private static void httpUrl(String field, URI u) {
       if (!"http".equals(u.getScheme()) || u.getHost() == null) {
         throw invalid(field, u, "an http:// URL");
       }
-    }
-  }
-
-  /**
-   * Commands run on a state change with {@code STATE} (INIT, DISABLED, RISING, FALLING, UP, DOWN, EXIT) in the
-   * environment, like ExaBGP healthcheck's {@code --execute}, {@code --up-execute}, {@code --down-execute},
-   * {@code --disabled-execute}.
-   */
-  public record Hooks(List<List<String>> any, List<List<String>> up, List<List<String>> down,
-      List<List<String>> disabled) {
-    public Hooks {
-      any = copy("any", any);
-      up = copy("up", up);
-      down = copy("down", down);
-      disabled = copy("disabled", disabled);
-    }
-
-    private static List<List<String>> copy(String field, List<List<String>> commands) {
-      if (commands == null) {
-        return List.of();
-      }
-      List<List<String>> out = new ArrayList<>();
-      for (int i = 0; i < commands.size(); i++) {
-        List<String> c = commands.get(i);
-        if (c == null || c.isEmpty() || c.getFirst().isBlank()) {
-          throw invalid(field + "[" + i + "]", c, "a program and its arguments");
-        }
-        out.add(List.copyOf(c));
-      }
-      return List.copyOf(out);
     }
   }
 

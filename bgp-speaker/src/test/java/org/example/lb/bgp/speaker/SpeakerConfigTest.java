@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.example.lb.bgp.health.HealthSettings;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
@@ -57,13 +58,14 @@ class SpeakerConfigTest {
     assertThat(c.announce().parsedPrefixes()).extracting(SpeakerConfig.Prefix::toString)
         .containsExactly("198.51.100.1/32", "2001:db8:0:0:0:0:c633:6401/128", "198.51.100.2/32");
     assertThat(c.health().director()).contains(URI.create("http://127.0.0.1:9200/status"));
-    assertThat(c.health().interval()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.health().fastInterval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(c.health().rise()).isEqualTo(3);
-    assertThat(c.health().fall()).isEqualTo(3);
-    assertThat(c.health().disableFile()).isEqualTo(Path.of("/etc/lb/disable"));
-    assertThat(c.health().withdrawsOnDown()).isTrue();
-    assertThat(c.health().increase()).isEqualTo(1);
+    HealthSettings h = c.health().settings(c.announce().med());
+    assertThat(h.interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(h.fastInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(h.rise()).isEqualTo(3);
+    assertThat(h.fall()).isEqualTo(3);
+    assertThat(h.disableFile()).isEqualTo(Path.of("/etc/lb/disable"));
+    assertThat(h.withdrawOnDown()).isFalse();
+    assertThat(h.downMed()).isEqualTo(1000);
     assertThat(c.admin().port()).isEqualTo(9400);
   }
 
@@ -113,6 +115,14 @@ class SpeakerConfigTest {
   void aPeerListedTwiceIsRejected() {
     String bad = VALID.replace("address: 192.0.2.68", "address: 192.0.2.67");
     assertThatThrownBy(() -> parse(bad)).hasMessageContaining("bgp.peers[1].address: 192.0.2.67 (expected: each peer once)");
+  }
+
+  @Test
+  void checkSettingsAreValidatedWithTheirPath() {
+    String bad = VALID + "  fall: 0\n  rise: 2000\n";
+    assertThatThrownBy(() -> parse(bad)).hasMessageContaining("health.rise: 2000 (expected:");
+    String demotion = VALID.replace("  nextHop:", "  med: 4294967295\n  nextHop:");
+    assertThatThrownBy(() -> parse(demotion)).hasMessageContaining("health.increase: 900 (expected: an integer 0-0");
   }
 
   @Test

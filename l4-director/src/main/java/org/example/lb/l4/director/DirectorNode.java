@@ -2,7 +2,6 @@ package org.example.lb.l4.director;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -20,6 +18,7 @@ import java.util.logging.Logger;
 import org.example.lb.common.cli.Closing;
 import org.example.lb.common.config.Addresses;
 import org.example.lb.common.config.ConfigException;
+import org.example.lb.common.config.ConfigFileWatch;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.flags.SerialExecutor;
 import org.example.lb.common.health.CheckScheduler;
@@ -81,7 +80,7 @@ public final class DirectorNode implements AutoCloseable {
   private volatile DirectorStatus.QuorumStatus quorumStatus;
 
   private AdminServer admin;
-  private Thread configWatch;
+  private ConfigFileWatch configWatch;
 
   private DirectorNode(Path configFile, DirectorConfig config, Clock clock, TunDevice tun) {
     this.configFile = configFile;
@@ -146,8 +145,10 @@ public final class DirectorNode implements AutoCloseable {
     }
     registerMetrics();
     admin = AdminServer.start(c.admin().port(), metrics, () -> AdminServer.json(status()));
-    Object loaded = fingerprint(); // taken now: a change made right after start() returns must not be missed
-    configWatch = Thread.ofVirtual().name("config-watch").start(() -> watchConfig(loaded));
+    configWatch = ConfigFileWatch.start(configFile, CONFIG_POLL, () -> {
+      LOG.info(configFile + " changed: reloading");
+      reload();
+    });
     LOG.info(c.node() + ": directing " + c.services().size() + " services to " + c.backends().size() + " LB7s with "
         + c.device().workers() + " workers on " + tun.name() + "; admin on 127.0.0.1:" + admin.port());
   }
@@ -309,32 +310,6 @@ public final class DirectorNode implements AutoCloseable {
   }
 
   /** Polls the config file's content every {@link #CONFIG_POLL}; a change triggers {@link #reload()}. */
-  private void watchConfig(Object loaded) {
-    Object seen = loaded;
-    while (!closing.isBegun()) {
-      try {
-        Thread.sleep(CONFIG_POLL);
-      } catch (InterruptedException e) {
-        return;
-      }
-      Object now = fingerprint();
-      if (!Objects.equals(now, seen)) {
-        seen = now;
-        LOG.info(configFile + " changed: reloading");
-        reload();
-      }
-    }
-  }
-
-  /** The config file's content, compared rather than its time stamps (coarse, and kept by some editors). */
-  private Object fingerprint() {
-    try {
-      return java.nio.ByteBuffer.wrap(Files.readAllBytes(configFile));
-    } catch (IOException e) {
-      return "missing";
-    }
-  }
-
   // ---- status and metrics ----
 
   /** A snapshot for /status (any thread: reads volatile fields and the workers' racy counters). */
@@ -446,7 +421,7 @@ public final class DirectorNode implements AutoCloseable {
         }
       }
       if (configWatch != null) {
-        configWatch.interrupt();
+        configWatch.close();
       }
       if (health != null) {
         health.close();

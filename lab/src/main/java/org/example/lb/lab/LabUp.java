@@ -120,7 +120,7 @@ public final class LabUp {
       }
       L7Tier l7 = new L7Tier(repoRoot, paths);
       if (options.l7()) {
-        ModuleBuild.ensureBuilt(repoRoot, List.of("l7-agent", "l4-director"), out::println);
+        ModuleBuild.ensureBuilt(repoRoot, List.of("l7-agent", "l4-director", "bgp-speaker"), out::println);
       }
 
       Files.createDirectories(paths.stateDir());
@@ -219,7 +219,7 @@ public final class LabUp {
     ServiceLauncher launcher = new ServiceLauncher(journal, serviceEnvironment(repoRoot));
     List<ReadinessCheck> checks = new ArrayList<>();
 
-    BgpTier bgp = new BgpTier(paths);
+    BgpTier bgp = new BgpTier(repoRoot, paths);
     bgp.configure(topology);
     out.println("starting BIRD on " + BgpTier.routers(topology).size() + " routers, gobgpd on "
         + topology.nodesWithRole(Role.REFLECTOR).size() + " route reflectors and " + BgpTier.speakers(topology).size()
@@ -280,6 +280,10 @@ public final class LabUp {
       for (Node node : topology.nodesWithRole(Role.L4)) {
         l4.startDirector(node, launcher);
       }
+      for (Node node : BgpTier.speakers(topology)) {
+        bgp.startSpeaker(node, launcher);
+      }
+      checks.addAll(bgp.speakerChecks(topology));
       checks.addAll(l4.checks(topology));
     }
     out.println("waiting for " + checks.size() + " services to answer (up to " + options.timeout().toSeconds() + "s)...");

@@ -14,6 +14,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import org.example.lb.bgp.gobgp.Community;
+import org.example.lb.bgp.gobgp.LargeCommunity;
+import org.example.lb.bgp.gobgp.Prefix;
 import org.example.lb.bgp.health.HealthSettings;
 import org.example.lb.bgp.health.Hooks;
 import org.example.lb.common.config.Validation;
@@ -46,7 +50,7 @@ public record SpeakerConfig(
     admin = admin == null ? new Admin(0) : admin;
     List<Prefix> prefixes = announce.parsedPrefixes();
     for (int i = 0; i < prefixes.size(); i++) {
-      boolean v4 = prefixes.get(i).address() instanceof Inet4Address;
+      boolean v4 = prefixes.get(i).isIpv4();
       if (v4 && announce.nextHop().ipv4().isEmpty() || !v4 && announce.nextHop().ipv6().isEmpty()) {
         throw invalid("announce.prefixes[" + i + "]", prefixes.get(i),
             "a prefix of a family with a next hop (announce.nextHop." + (v4 ? "ipv4" : "ipv6") + ")");
@@ -122,11 +126,13 @@ public record SpeakerConfig(
    * @param asn its AS number
    * @param holdTime default 9s (3s..65535s; GoBGP's minimum is 3s)
    * @param keepalive default a third of the hold time
+   * @param connectRetry how long gobgpd waits before connecting again after a failed attempt; default 5s (GoBGP's
+   *     minimum)
    * @param password the TCP MD5 signature password (RFC 2385), if the peer requires one
    * @param port its BGP port; default 179
    */
-  public record Peer(String address, long asn, Duration holdTime, Duration keepalive, Optional<String> password,
-      int port) {
+  public record Peer(String address, long asn, Duration holdTime, Duration keepalive, Duration connectRetry,
+      Optional<String> password, int port) {
     public Peer {
       Validation.ipLiteral("address", address);
       checkAsn(asn, "asn");
@@ -138,6 +144,10 @@ public record SpeakerConfig(
       if (keepalive.toMillis() % 1000 != 0 || keepalive.toSeconds() < 1
           || keepalive.compareTo(holdTime) >= 0) {
         throw invalid("keepalive", keepalive, "whole seconds, at least 1s and less than holdTime (" + holdTime + ")");
+      }
+      connectRetry = connectRetry == null ? Duration.ofSeconds(5) : connectRetry;
+      if (connectRetry.toMillis() % 1000 != 0 || connectRetry.toSeconds() < 5 || connectRetry.toSeconds() > 65535) {
+        throw invalid("connectRetry", connectRetry, "whole seconds, 5s..65535s (GoBGP's minimum is 5s)");
       }
       password = password == null ? Optional.empty() : password;
       port = port == 0 ? 179 : Validation.port("port", port);
@@ -167,7 +177,7 @@ public record SpeakerConfig(
       prefixes = List.copyOf(prefixes);
       Set<Prefix> seen = new HashSet<>();
       for (int i = 0; i < prefixes.size(); i++) {
-        if (!seen.add(Prefix.parse("prefixes[" + i + "]", prefixes.get(i)))) {
+        if (!seen.add(parsePrefix("prefixes[" + i + "]", prefixes.get(i)))) {
           throw invalid("prefixes[" + i + "]", prefixes.get(i), "each prefix once");
         }
       }
@@ -184,18 +194,11 @@ public record SpeakerConfig(
       });
       communities = communities == null ? List.of() : List.copyOf(communities);
       for (int i = 0; i < communities.size(); i++) {
-        if (!communities.get(i).matches("\\d{1,5}:\\d{1,5}") || Arrays.stream(communities.get(i).split(":"))
-            .mapToLong(Long::parseLong).anyMatch(v -> v > 65535)) {
-          throw invalid("communities[" + i + "]", communities.get(i), "ASN:VALUE, each 0..65535 (RFC 1997)");
-        }
+        parsed("communities[" + i + "]", communities.get(i), Community::parse);
       }
       largeCommunities = largeCommunities == null ? List.of() : List.copyOf(largeCommunities);
       for (int i = 0; i < largeCommunities.size(); i++) {
-        if (!largeCommunities.get(i).matches("\\d{1,10}:\\d{1,10}:\\d{1,10}") || Arrays.stream(
-            largeCommunities.get(i).split(":")).mapToLong(Long::parseLong).anyMatch(v -> v > 4_294_967_295L)) {
-          throw invalid("largeCommunities[" + i + "]", largeCommunities.get(i),
-              "GLOBAL:LOCAL1:LOCAL2, each 0..4294967295 (RFC 8092)");
-        }
+        parsed("largeCommunities[" + i + "]", largeCommunities.get(i), LargeCommunity::parse);
       }
     }
 
@@ -203,45 +206,24 @@ public record SpeakerConfig(
     public List<Prefix> parsedPrefixes() {
       List<Prefix> out = new ArrayList<>();
       for (int i = 0; i < prefixes.size(); i++) {
-        out.add(Prefix.parse("prefixes[" + i + "]", prefixes.get(i)));
+        out.add(parsePrefix("prefixes[" + i + "]", prefixes.get(i)));
       }
       return out;
     }
   }
 
-  /**
-   * A prefix: an address and a length, with no address bits past the length.
-   *
-   * @param address the network address
-   * @param length the prefix length
-   */
-  public record Prefix(InetAddress address, int length) {
-    /** Parses CIDR notation; a bare address is a host prefix (/32, /128). */
-    static Prefix parse(String field, String text) {
-      nonBlank(field, text);
-      int slash = text.indexOf('/');
-      InetAddress address = Validation.ipLiteral(field, slash < 0 ? text : text.substring(0, slash));
-      int bits = address instanceof Inet4Address ? 32 : 128;
-      int length = bits;
-      if (slash >= 0) {
-        String l = text.substring(slash + 1);
-        if (!l.matches("\\d{1,3}") || Integer.parseInt(l) > bits) {
-          throw invalid(field, text, "ADDRESS/LENGTH with a length of 0.." + bits);
-        }
-        length = Integer.parseInt(l);
-      }
-      byte[] bytes = address.getAddress();
-      for (int bit = length; bit < bits; bit++) {
-        if ((bytes[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
-          throw invalid(field, text, "a network address: no bits set past /" + length);
-        }
-      }
-      return new Prefix(address, length);
-    }
+  /** Parses a prefix; a bare address is a host prefix (/32, /128). */
+  static Prefix parsePrefix(String field, String text) {
+    return parsed(field, text, Prefix::parse);
+  }
 
-    @Override
-    public String toString() {
-      return address.getHostAddress() + "/" + length;
+  /** Parses {@code text} with a parser whose exception message says what was expected, prefixing the field. */
+  private static <T> T parsed(String field, String text, Function<String, T> parser) {
+    nonBlank(field, text);
+    try {
+      return parser.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
     }
   }
 

@@ -108,4 +108,47 @@ public final class BgpConfigs {
     }
     return b.toString();
   }
+
+  /**
+   * The bgp-speaker of an L4 or DNS node: its gobgpd peers with every reflector, announces {@code prefixes} with its
+   * own fabric addresses as next hops while the health source says so, and withdraws while {@code /etc/lb/disable}
+   * exists. Checks run every second (fast interval 500 ms while changing), rise 2, fall 2: a maintenance switch acts
+   * within the flag watch, a failure within about 2 s, and DOWN withdraws (no MED demotion).
+   *
+   * @param healthSource the {@code health:} source line, e.g. {@code director: http://127.0.0.1:9200/status}
+   */
+  public static String speaker(String node, Cidr selfIpv4, Cidr selfIpv6, List<Cidr> reflectors,
+      List<Cidr> prefixes, String healthSource, int adminPort) {
+    StringBuilder peers = new StringBuilder();
+    for (Cidr reflector : reflectors) {
+      peers.append("    - { address: %s, asn: %d, holdTime: %ds, keepalive: %ds }\n".formatted(
+          reflector.addressText(), ASN, HOLD_SECONDS, KEEPALIVE_SECONDS));
+    }
+    StringBuilder announced = new StringBuilder();
+    for (Cidr prefix : prefixes) {
+      announced.append("    - \"%s/%d\"\n".formatted(prefix.addressText(), prefix.prefixLength()));
+    }
+    return """
+        # bgp-speaker of %s, written by bin/lab up
+        node: %s
+        bgp:
+          asn: %d
+          routerId: %s
+          peers:
+        %sannounce:
+          prefixes:
+        %s  nextHop: { ipv4: %s, ipv6: "%s" }
+          communities: ["%d:100"]
+        health:
+          %s
+          interval: 1s
+          fastInterval: 500ms
+          timeout: 1s
+          rise: 2
+          fall: 2
+          withdrawOnDown: true
+        admin: { port: %d }
+        """.formatted(node, node, ASN, selfIpv4.addressText(), peers, announced, selfIpv4.addressText(),
+        selfIpv6.addressText(), ASN, healthSource, adminPort);
+  }
 }

@@ -23,11 +23,45 @@ public final class BgpTier {
   public static final String FABRIC_SEGMENT = "fabric";
   /** gobgpd's gRPC API port, on 127.0.0.1 inside each node running gobgpd (GoBGP's default). */
   public static final int GOBGPD_API_PORT = 50051;
+  /** The bgp-speaker's admin port (127.0.0.1 inside each speaker node). */
+  public static final int SPEAKER_ADMIN_PORT = 9400;
+  /** The l4-director's status, the health source of an L4 node's speaker. */
+  static final String DIRECTOR_STATUS = "http://127.0.0.1:9200/status";
 
+  private final Path repoRoot;
   private final LabPaths paths;
 
-  public BgpTier(LabPaths paths) {
+  public BgpTier(Path repoRoot, LabPaths paths) {
+    this.repoRoot = repoRoot;
     this.paths = paths;
+  }
+
+  public Path speakerConfig(String node) {
+    return paths.node(node).conf().resolve("bgp-speaker.yaml");
+  }
+
+  /**
+   * What a speaker announces: an L4 node the VIPs; a DNS node the addresses on its lo (the DNS service's anycast
+   * address).
+   */
+  public static List<Cidr> announced(Topology topology, Node node) {
+    if (node.role() == Role.L4) {
+      return topology.vips().stream().map(Cidr::host).toList();
+    }
+    return node.loopback();
+  }
+
+  /**
+   * The health source of a speaker: an L4 node's director (serving, quorum up); a DNS node, until the DNS tier runs
+   * there, a command that passes while the service address is configured on lo.
+   */
+  static String healthSource(Topology topology, Node node) {
+    if (node.role() == Role.L4) {
+      return "director: " + DIRECTOR_STATUS;
+    }
+    String first = announced(topology, node).stream().findFirst().map(Cidr::addressText)
+        .orElseThrow(() -> new LabFailure(node.name() + ": a DNS node needs its service address on lo"));
+    return "command: [/bin/sh, -c, \"ip -o addr show dev lo | grep -qF ' " + first + "/'\"]";
   }
 
   /** The fabric IPv4 address of a node; the lab's BGP sessions use it. */
@@ -77,6 +111,27 @@ public final class BgpTier {
       Files.writeString(birdConfig(node.name()), BgpConfigs.router(fabricIpv4(node), reflectors,
           paths.node(node.name()).log().resolve("bird.log").toString()));
     }
+    for (Node node : speakers(topology)) {
+      Files.writeString(speakerConfig(node.name()), BgpConfigs.speaker(node.name(), fabricIpv4(node), fabricIpv6(node),
+          reflectors, announced(topology, node), healthSource(topology, node), SPEAKER_ADMIN_PORT));
+    }
+  }
+
+  /** Starts the bgp-speaker on an L4 or DNS node (after its gobgpd, and on L4 after the director). */
+  public void startSpeaker(Node node, ServiceLauncher launcher) {
+    launcher.start(node.name(), "bgp-speaker", List.of(repoRoot.resolve("bin/bgp-speaker").toString(), "run",
+            "--config", speakerConfig(node.name()).toString()),
+        paths.node(node.name()).log().resolve("bgp-speaker.log"));
+  }
+
+  /** Every speaker's admin endpoint answers. */
+  public List<ReadinessCheck> speakerChecks(Topology topology) {
+    List<ReadinessCheck> checks = new ArrayList<>();
+    for (Node node : speakers(topology)) {
+      checks.add(ReadinessCheck.http(node.name(), "bgp-speaker admin /status",
+          "http://127.0.0.1:" + SPEAKER_ADMIN_PORT + "/status"));
+    }
+    return checks;
   }
 
   /** The routers that take part in BGP: those on the fabric (the {@code internet} router is not). */

@@ -23,6 +23,14 @@ class TopologyTest {
     return Files.readString(DEFAULT);
   }
 
+  /** The standard topology with R1/R2 routing the VIPs to the LB4s statically (as before BGP), a group route. */
+  private static String withStaticVipRoutes() throws Exception {
+    String standard = text();
+    String marker = "      - { to: default, via: [ internet ] }\n    # VIPs";
+    assertThat(standard).contains(marker);
+    return standard.replace(marker, "      - { to: default, via: [ internet ] }\n      - { to: vips, via: [ LB4 ] }\n    # VIPs");
+  }
+
   @Test
   void defaultTopologyHasTheReferenceNodes() throws Exception {
     assertThat(standard().nodeNames()).containsExactly("users", "internet", "R1", "R2", "RR1", "RR2", "DNS1", "DNS2",
@@ -73,8 +81,10 @@ class TopologyTest {
     Node lb = t.node("LB7-3").orElseThrow();
     assertThat(lb.routes()).extracting(r -> r.destination() + " " + r.nexthops().size())
         .containsExactly("0.0.0.0/0 2", "::/0 2");
-    assertThat(t.node("R1").orElseThrow().routes().get(2).nexthops()).extracting(Topology.Nexthop::node)
-        .containsExactly("LB4-1", "LB4-2", "LB4-3");
+    assertThat(t.node("R1").orElseThrow().routes()).as("the VIPs come from BGP").extracting(r -> r.destination().toString())
+        .containsExactly("0.0.0.0/0", "::/0");
+    assertThat(Topology.parse(FILE, withStaticVipRoutes(), Map.of()).node("R1").orElseThrow().routes().get(2).nexthops())
+        .extracting(Topology.Nexthop::node).containsExactly("LB4-1", "LB4-2", "LB4-3");
     assertThat(t.segments()).extracting(s -> s.name() + " " + s.mtu())
         .containsExactly("edge 1500", "transit 1500", "fabric 9000", "servers 1500");
     assertThat(t.node("S1").orElseThrow().routes()).isEmpty();
@@ -89,7 +99,7 @@ class TopologyTest {
 
   @Test
   void sizeOverrideChangesTheGroupAndEveryRouteViaIt() throws Exception {
-    Topology t = Topology.load(DEFAULT, Map.of("LB4", 2, "LB7", 2, "S", 7));
+    Topology t = Topology.parse(FILE, withStaticVipRoutes(), Map.of("LB4", 2, "LB7", 2, "S", 7));
     assertThat(t.nodesWithRole(Role.L7)).extracting(Node::name).containsExactly("LB7-1", "LB7-2");
     assertThat(t.nodesWithRole(Role.SERVER)).extracting(Node::name).endsWith("S6", "S7");
     assertThat(t.node("S7").orElseThrow().linkAddresses().getFirst().toString()).isEqualTo("2001:db8:0:4::17/64");
@@ -133,7 +143,7 @@ class TopologyTest {
 
   @Test
   void unknownViaIsAnError() throws Exception {
-    String bad = text().replace("- { to: vips, via: [ LB4 ] }", "- { to: vips, via: [ LB8 ] }");
+    String bad = withStaticVipRoutes().replace("- { to: vips, via: [ LB4 ] }", "- { to: vips, via: [ LB8 ] }");
     assertThatThrownBy(() -> Topology.parse(FILE, bad, Map.of()))
         .hasMessageStartingWith("t.yaml:" + lineIn(bad, "via: [ LB8 ]") + ": groups[2].routes[1].via[0]: \"LB8\"");
   }
@@ -177,7 +187,7 @@ class TopologyTest {
         .hasMessageStartingWith("t.yaml:" + lineIn(bad, "to: 198.51.100.1/32") + ": groups[1].routes[3].to: \"198.51.100.1/32\"")
         .hasMessageContaining("repeats");
     // S nodes are IPv6 only: an IPv4 route via them has no next hop.
-    String noNeighbor = text().replace("- { to: vips, via: [ LB4 ] }", "- { to: vips, via: [ S ] }");
+    String noNeighbor = withStaticVipRoutes().replace("- { to: vips, via: [ LB4 ] }", "- { to: vips, via: [ S ] }");
     assertThatThrownBy(() -> Topology.parse(FILE, noNeighbor, Map.of()))
         .hasMessageContaining("groups[2].routes[1].via: [S] gives R1 no IPv4 next hop for 198.51.100.1/32");
   }

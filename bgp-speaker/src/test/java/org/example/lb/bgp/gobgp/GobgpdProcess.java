@@ -18,7 +18,7 @@ import org.example.lb.common.test.Tools;
  * A real gobgpd started by a test, its gRPC API on 127.0.0.1 at a free port; unconfigured (as on a speaker node) or
  * with a TOML config file (as a route reflector). {@link #client()} talks to it.
  */
-final class GobgpdProcess extends ChildProcess {
+public final class GobgpdProcess extends ChildProcess {
   static final Duration START_DEADLINE = Duration.ofSeconds(20);
   private final int apiPort;
   private final GobgpClient client;
@@ -29,17 +29,17 @@ final class GobgpdProcess extends ChildProcess {
     this.client = GobgpClient.connect(api(apiPort), Duration.ofSeconds(5));
   }
 
-  static InetSocketAddress api(int port) {
+  public static InetSocketAddress api(int port) {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
   }
 
   /** An unconfigured gobgpd (no BGP instance until StartBgp), its API on a free port. */
-  static GobgpdProcess start(Path dir) throws IOException {
+  public static GobgpdProcess start(Path dir) throws IOException {
     return start(dir, FreePorts.one(), Optional.empty());
   }
 
   /** A gobgpd with its API on {@code apiPort}, configured from {@code toml} if given; waits until its API answers. */
-  static GobgpdProcess start(Path dir, int apiPort, Optional<String> toml) throws IOException {
+  public static GobgpdProcess start(Path dir, int apiPort, Optional<String> toml) throws IOException {
     Path gobgpd = Tools.require("/usr/bin/gobgpd", "/usr/sbin/gobgpd");
     List<String> command = new ArrayList<>(List.of(gobgpd.toString(), "--api-hosts", "127.0.0.1:" + apiPort,
         "--pprof-disable", "-l", "info"));
@@ -67,25 +67,25 @@ final class GobgpdProcess extends ChildProcess {
     return p;
   }
 
-  int apiPort() {
+  public int apiPort() {
     return apiPort;
   }
 
-  InetSocketAddress api() {
+  public InetSocketAddress api() {
     return api(apiPort);
   }
 
-  GobgpClient client() {
+  public GobgpClient client() {
     return client;
   }
 
   /** The routes this gobgpd originated itself (added through its API). */
-  List<Route> localRoutes() {
+  public List<Route> localRoutes() {
     return paths().stream().filter(RibPath::isLocal).map(RibPath::route).toList();
   }
 
   /** Every path of its global RIB. */
-  List<RibPath> paths() {
+  public List<RibPath> paths() {
     try {
       return client.paths();
     } catch (GobgpException e) {
@@ -93,7 +93,7 @@ final class GobgpdProcess extends ChildProcess {
     }
   }
 
-  List<PeerStatus> peers() {
+  public List<PeerStatus> peers() {
     try {
       return client.peers();
     } catch (GobgpException e) {
@@ -102,7 +102,7 @@ final class GobgpdProcess extends ChildProcess {
   }
 
   /** Stops the daemon and the client. */
-  void shutdown() {
+  public void shutdown() {
     client.close();
     stop();
   }

@@ -1,16 +1,13 @@
 package org.example.lb.bgp;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.example.lb.bgp.speaker.SpeakerConfig;
 import org.example.lb.bgp.speaker.SpeakerNode;
 import org.example.lb.common.cli.Logs;
-import org.example.lb.common.cli.ProcessSignals;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
-import org.example.lb.common.metrics.AdminClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,12 +49,7 @@ public final class BgpSpeakerCommand {
     @Override
     public Integer call() throws Exception {
       SpeakerConfig c = load();
-      try (SpeakerNode node = SpeakerNode.start(c, config)) {
-        ProcessSignals.onTerminate(node::close);
-        ProcessSignals.onHangup(node::reload);
-        node.awaitShutdown();
-      }
-      return 0;
+      return ServiceMain.serve(SpeakerNode.start(c, config));
     }
   }
 
@@ -69,16 +61,7 @@ public final class BgpSpeakerCommand {
 
     @Override
     public Integer call() throws Exception {
-      SpeakerConfig c = load();
-      String body;
-      try {
-        body = AdminClient.get(c.admin().port(), "/status");
-      } catch (IOException e) {
-        System.err.println("error: bgp-speaker status: " + e.getMessage());
-        return 1;
-      }
-      System.out.print(json ? body + "\n" : SpeakerNode.render(body));
-      return 0;
+      return ServiceMain.printStatus("bgp-speaker", load().admin().port(), json, SpeakerNode::render);
     }
   }
 

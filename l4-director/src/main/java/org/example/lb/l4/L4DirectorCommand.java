@@ -1,14 +1,11 @@
 package org.example.lb.l4;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.example.lb.common.cli.Logs;
-import org.example.lb.common.cli.ProcessSignals;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
-import org.example.lb.common.metrics.AdminClient;
 import org.example.lb.l4.director.DirectorConfig;
 import org.example.lb.l4.director.DirectorNode;
 import org.example.lb.l4.endpoint.EndpointCommand;
@@ -57,12 +54,7 @@ public final class L4DirectorCommand {
     @Override
     public Integer call() throws Exception {
       DirectorConfig c = load();
-      try (DirectorNode node = DirectorNode.start(c, config)) {
-        ProcessSignals.onTerminate(node::close);
-        ProcessSignals.onHangup(node::reload);
-        node.awaitShutdown();
-      }
-      return 0;
+      return ServiceMain.serve(DirectorNode.start(c, config));
     }
   }
 
@@ -74,16 +66,7 @@ public final class L4DirectorCommand {
 
     @Override
     public Integer call() throws Exception {
-      DirectorConfig c = load();
-      String body;
-      try {
-        body = AdminClient.get(c.admin().port(), "/status");
-      } catch (IOException e) {
-        System.err.println("error: l4-director status: " + e.getMessage());
-        return 1;
-      }
-      System.out.print(json ? body + "\n" : DirectorNode.render(body));
-      return 0;
+      return ServiceMain.printStatus("l4-director", load().admin().port(), json, DirectorNode::render);
     }
   }
 

@@ -16,6 +16,7 @@ import org.example.lb.common.metrics.Metrics;
 import org.example.lb.l7.agent.AgentCheckServer;
 import org.example.lb.l7.agent.AgentFlagFile;
 import org.example.lb.l7.agent.AgentReply;
+import org.example.lb.common.cli.RunningService;
 
 /**
  * A node's agent-check service: its flag file followed by an {@link AgentCheckServer}.
@@ -24,7 +25,7 @@ import org.example.lb.l7.agent.AgentReply;
  * {@link AgentReply#DEFAULT}). While the file is invalid at start-up, nothing listens, so HAProxy keeps the state
  * it last applied instead of being told "up" by a freshly restarted agent.
  */
-final class AgentNode implements AutoCloseable {
+final class AgentNode implements RunningService {
   private static final Logger LOG = Logger.getLogger(AgentNode.class.getName());
   private static final Duration RESCAN = Duration.ofSeconds(1);
 
@@ -123,7 +124,8 @@ final class AgentNode implements AutoCloseable {
   }
 
   /** Returns once {@link #close} was called (by {@link ProcessSignals} on SIGTERM in {@code l7-agent agent}). */
-  void awaitShutdown() throws InterruptedException {
+  @Override
+  public void awaitShutdown() throws InterruptedException {
     closing.await();
   }
 

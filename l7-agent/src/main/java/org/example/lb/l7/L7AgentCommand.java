@@ -1,7 +1,5 @@
 package org.example.lb.l7;
 
-import org.example.lb.common.cli.ProcessSignals;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -9,7 +7,6 @@ import org.example.lb.common.cli.Logs;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
-import org.example.lb.common.metrics.AdminClient;
 import org.example.lb.l7.haproxy.HaproxyConfig;
 import org.example.lb.l7.haproxy.HaproxyReload;
 import org.example.lb.l7.runtime.ReloadOutcome;
@@ -67,11 +64,7 @@ public final class L7AgentCommand {
     @Override
     public Integer call() throws Exception {
       L7Config c = load();
-      try (AgentNode node = AgentNode.start(c)) {
-        ProcessSignals.onTerminate(node::close);
-        node.awaitShutdown();
-      }
-      return 0;
+      return ServiceMain.serve(AgentNode.start(c));
     }
   }
 
@@ -83,12 +76,7 @@ public final class L7AgentCommand {
     @Override
     public Integer call() throws Exception {
       L7Config c = loadLoadBalancer();
-      try (LoadBalancerNode node = LoadBalancerNode.start(config, c)) {
-        ProcessSignals.onTerminate(node::close);
-        ProcessSignals.onHangup(node::reload);
-        node.awaitShutdown();
-      }
-      return 0;
+      return ServiceMain.serve(LoadBalancerNode.start(config, c));
     }
   }
 
@@ -137,16 +125,7 @@ public final class L7AgentCommand {
 
     @Override
     public Integer call() throws Exception {
-      L7Config c = load();
-      String body;
-      try {
-        body = AdminClient.get(c.admin().port(), "/status");
-      } catch (IOException e) {
-        System.err.println("error: l7-agent status: " + e.getMessage());
-        return 1;
-      }
-      System.out.println(json ? body : StatusView.render(body));
-      return 0;
+      return ServiceMain.printStatus("l7-agent", load().admin().port(), json, StatusView::render);
     }
   }
 

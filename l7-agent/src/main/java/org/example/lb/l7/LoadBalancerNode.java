@@ -27,6 +27,7 @@ import org.example.lb.l7.runtime.RuntimeApiException;
 import org.example.lb.l7.runtime.RuntimeSocket;
 import org.example.lb.l7.runtime.ServerState;
 import org.example.lb.l7.runtime.StatRow;
+import org.example.lb.common.cli.RunningService;
 
 /**
  * Everything {@code l7-agent run} does on a load balancer node: serves the node's own agent-check (its maintenance
@@ -35,7 +36,7 @@ import org.example.lb.l7.runtime.StatRow;
  * reloaded through {@link HaproxyReload}, and watches follow the new server list. Signals are the command's
  * business ({@link ProcessSignals}): starting a node in-process installs no handler.
  */
-final class LoadBalancerNode implements AutoCloseable {
+final class LoadBalancerNode implements RunningService {
   private static final Logger LOG = Logger.getLogger(LoadBalancerNode.class.getName());
   private static final Duration RUNTIME_TIMEOUT = Duration.ofSeconds(2);
 
@@ -109,7 +110,8 @@ final class LoadBalancerNode implements AutoCloseable {
   }
 
   /** Re-reads the config and reloads HAProxy; on any error the running config and state stay. */
-  synchronized void reload() {
+  @Override
+  public synchronized void reload() {
     L7Config next;
     try {
       next = ConfigLoader.load(configFile, L7Config.class);
@@ -208,7 +210,8 @@ final class LoadBalancerNode implements AutoCloseable {
     }
   }
 
-  void awaitShutdown() throws InterruptedException {
+  @Override
+  public void awaitShutdown() throws InterruptedException {
     closing.await();
   }
 

@@ -39,6 +39,7 @@ import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.flags.SerialExecutor;
 import org.example.lb.common.metrics.AdminServer;
 import org.example.lb.common.metrics.Metrics;
+import org.example.lb.common.cli.RunningService;
 
 /**
  * A running speaker ({@code bgp-speaker run}): a {@link HealthCheck} decides what must be advertised (ExaBGP
@@ -52,7 +53,7 @@ import org.example.lb.common.metrics.Metrics;
  * the AS / router id need a restart (said so; the running config is kept). Shutdown (SIGTERM) withdraws every
  * route, each by its path, before exiting.
  */
-public final class SpeakerNode implements AutoCloseable {
+public final class SpeakerNode implements RunningService {
   private static final Logger LOG = Logger.getLogger(SpeakerNode.class.getName());
   static final Duration CONFIG_POLL = Duration.ofSeconds(1);
   /** How long shutdown waits for gobgpd to confirm the withdrawals. */
@@ -192,6 +193,7 @@ public final class SpeakerNode implements AutoCloseable {
   }
 
   /** Re-reads the config file; an invalid one is reported in one line and the running config kept. */
+  @Override
   public void reload() {
     control.execute(() -> {
       if (closing.isBegun()) {
@@ -291,6 +293,7 @@ public final class SpeakerNode implements AutoCloseable {
   }
 
   /** Blocks until {@link #close} has finished. */
+  @Override
   public void awaitShutdown() throws InterruptedException {
     closing.await();
   }

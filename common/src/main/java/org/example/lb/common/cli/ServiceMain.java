@@ -1,6 +1,8 @@
 package org.example.lb.common.cli;
 
+import java.io.IOException;
 import org.example.lb.common.config.ConfigException;
+import org.example.lb.common.metrics.AdminClient;
 import picocli.CommandLine;
 
 /**
@@ -38,6 +40,42 @@ public final class ServiceMain {
       return 1;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * Serves {@code service} until SIGTERM or SIGINT has closed it (SIGHUP reloads it); returns exit code 0.
+   */
+  public static int serve(RunningService service) throws InterruptedException {
+    try (service) {
+      ProcessSignals.onTerminate(service::close);
+      ProcessSignals.onHangup(service::reload);
+      service.awaitShutdown();
+    }
+    return 0;
+  }
+
+  /** Renders a service's {@code /status} JSON for people. */
+  @FunctionalInterface
+  public interface StatusRenderer {
+    String render(String json) throws IOException;
+  }
+
+  /**
+   * The {@code status} command of a service: prints the JSON status its admin endpoint on 127.0.0.1:{@code adminPort}
+   * serves, raw or rendered; exit 1 with one line if nothing answers.
+   */
+  public static int printStatus(String service, int adminPort, boolean json, StatusRenderer renderer)
+      throws IOException {
+    String body;
+    try {
+      body = AdminClient.get(adminPort, "/status");
+    } catch (IOException e) {
+      System.err.println("error: " + service + " status: " + e.getMessage());
+      return 1;
+    }
+    String text = json ? body : renderer.render(body);
+    System.out.print(text.endsWith("\n") ? text : text + "\n");
+    return 0;
   }
 
   /** Runs and exits with the command's code. */

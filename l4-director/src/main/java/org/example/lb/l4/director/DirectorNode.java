@@ -40,6 +40,7 @@ import org.example.lb.l4.health.Quorum;
 import org.example.lb.l4.nativeio.NativeIoException;
 import org.example.lb.l4.nativeio.RawSocket;
 import org.example.lb.l4.nativeio.TunDevice;
+import org.example.lb.common.cli.RunningService;
 
 /**
  * A running director ({@code l4-director run}): one {@link Worker} per TUN queue on its own platform thread, health
@@ -52,7 +53,7 @@ import org.example.lb.l4.nativeio.TunDevice;
  * reported in one line and the running config kept; the device and the worker count need a restart (said so), every
  * other field applies at once without losing a packet: workers keep running, flows keep their LB7 by name.
  */
-public final class DirectorNode implements AutoCloseable {
+public final class DirectorNode implements RunningService {
   private static final Logger LOG = Logger.getLogger(DirectorNode.class.getName());
   /** How often the config file is read to see whether it changed. */
   static final Duration CONFIG_POLL = Duration.ofSeconds(1);
@@ -241,6 +242,7 @@ public final class DirectorNode implements AutoCloseable {
   }
 
   /** Re-reads the config file (SIGHUP, or the file changed); an invalid one keeps the running config. */
+  @Override
   public void reload() {
     control.execute(this::reloadNow);
   }
@@ -396,6 +398,7 @@ public final class DirectorNode implements AutoCloseable {
   // ---- shutdown ----
 
   /** Returns once {@link #close} has finished (SIGTERM/SIGINT in {@code l4-director run}). */
+  @Override
   public void awaitShutdown() throws InterruptedException {
     closing.await();
   }

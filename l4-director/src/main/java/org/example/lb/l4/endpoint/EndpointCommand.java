@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.example.lb.common.cli.Logs;
-import org.example.lb.common.cli.ProcessSignals;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigLoader;
 import picocli.CommandLine.Command;
@@ -55,12 +54,7 @@ public final class EndpointCommand {
     public Integer call() throws Exception {
       Logs.init(verbose);
       EndpointConfig c = ConfigLoader.load(config, EndpointConfig.class);
-      try (EndpointNode node = EndpointNode.start(config, c)) {
-        ProcessSignals.onTerminate(node::close);
-        ProcessSignals.onHangup(node::reload);
-        node.awaitShutdown();
-      }
-      return 0;
+      return ServiceMain.serve(EndpointNode.start(config, c));
     }
   }
 

@@ -28,6 +28,7 @@ import org.example.lb.l4.packet.DropCounters;
 import org.example.lb.l4.packet.Verdict;
 import org.example.lb.l4.tunnel.Decapsulator;
 import org.example.lb.l4.tunnel.VipSet;
+import org.example.lb.common.cli.RunningService;
 
 /**
  * Everything {@code tunnel-endpoint run} does on an LB7: attaches to (or creates) the TUN device, checks the IPv4
@@ -36,12 +37,12 @@ import org.example.lb.l4.tunnel.VipSet;
  * {@code /metrics} and {@code /status} on 127.0.0.1.
  *
  * <p>Network objects are created in the network namespace of the thread calling {@link #start}. Signals are the
- * command's business: starting a node in-process installs no handler. {@link #reload()} re-reads the config file:
+ * command's business: starting a node in-process installs no handler. {@link #reloadConfig()} re-reads the config file:
  * new VIPs and directors take effect atomically for the next packet; an invalid file keeps the running
  * configuration (one log line says why); fields that need new sockets or devices (node, device, admin,
  * receiveBufferBytes, relaxReversePathFilter) are reported and keep their running values until a restart.
  */
-final class EndpointNode implements AutoCloseable {
+final class EndpointNode implements RunningService {
   private static final Logger LOG = Logger.getLogger(EndpointNode.class.getName());
   /** Where the kernel lists the calling thread's network namespace's interfaces. */
   private static final Path NET_DEV = Path.of("/proc/thread-self/net/dev");
@@ -96,7 +97,7 @@ final class EndpointNode implements AutoCloseable {
   }
 
   /**
-   * Starts the endpoint for {@code config} (read from {@code configFile}, which {@link #reload()} re-reads).
+   * Starts the endpoint for {@code config} (read from {@code configFile}, which {@link #reloadConfig()} re-reads).
    *
    * @throws ServiceMain.UserError when the host refuses what the operator must fix: strict reverse-path filtering,
    *     a device of another kind or in use
@@ -243,8 +244,14 @@ final class EndpointNode implements AutoCloseable {
     });
   }
 
+  /** {@link #reloadConfig()} (SIGHUP). */
+  @Override
+  public void reload() {
+    reloadConfig();
+  }
+
   /** Re-reads the config file; see the class documentation. Returns whether the new VIPs/directors apply. */
-  synchronized boolean reload() {
+  synchronized boolean reloadConfig() {
     EndpointConfig next;
     try {
       next = ConfigLoader.load(configFile, EndpointConfig.class);
@@ -404,7 +411,8 @@ final class EndpointNode implements AutoCloseable {
   }
 
   /** Blocks until {@link #close()} completed. */
-  void awaitShutdown() throws InterruptedException {
+  @Override
+  public void awaitShutdown() throws InterruptedException {
     stopped.await();
   }
 

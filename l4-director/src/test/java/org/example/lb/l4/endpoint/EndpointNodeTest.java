@@ -307,7 +307,7 @@ class EndpointNodeTest {
     assertThat(receive(vip4)).isEqualTo("before");
 
     Files.writeString(configFile, config("[\"" + OTHER_VIP4 + "\"]", "[\"192.0.2.99\"]"));
-    assertThat(node.reload()).isTrue();
+    assertThat(node.reloadConfig()).isTrue();
 
     sendOverIpv4("192.0.2.99", udpTo(OTHER_VIP4, "new VIP, new director"));
     assertThat(receive(other)).isEqualTo("new VIP, new director");
@@ -331,7 +331,7 @@ class EndpointNodeTest {
       }
       sent += 100;
       Files.writeString(configFile, configs[batch & 1]);
-      assertThat(node.reload()).isTrue(); // while the batch is in flight
+      assertThat(node.reloadConfig()).isTrue(); // while the batch is in flight
       long expected = sent;
       Poll.until(TIMEOUT, "received " + expected, () -> node.received() >= expected);
     }
@@ -347,7 +347,7 @@ class EndpointNodeTest {
     startWithOperatorDevice();
 
     Files.writeString(configFile, config("[\"" + VIP4 + "\", \"not-an-address\"]", DIRECTORS));
-    assertThat(node.reload()).isFalse();
+    assertThat(node.reloadConfig()).isFalse();
 
     sendOverIpv4(FIRST_IPV4, udpTo(VIP4, "still served"));
     assertThat(receive(vip4)).isEqualTo("still served");
@@ -361,7 +361,7 @@ class EndpointNodeTest {
     startWithOperatorDevice();
 
     Files.writeString(configFile, config(VIPS, DIRECTORS).replace(DEVICE, "other0"));
-    assertThat(node.reload()).isTrue();
+    assertThat(node.reloadConfig()).isTrue();
 
     assertThat(node.config().device()).isEqualTo(DEVICE);
     sendOverIpv4(FIRST_IPV4, udpTo(VIP4, "same device"));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A speaker's gobgpd (driven by the announcer) in a real BGP session with a second gobgpd configured like the lab's
  * route reflectors (TOML, passive towards the speaker), both on loopback: what the peer receives is what the routers
- * would. One session for the class: GoBGP waits a random few seconds before its first connect.
+ * would. The session is signed with TCP MD5 (RFC 2385). One session for the class: GoBGP waits a random few seconds before its first connect.
  */
 class BgpSessionTest {
   static final Duration SESSION_DEADLINE = Duration.ofSeconds(60);
@@ -45,6 +45,7 @@ class BgpSessionTest {
           [neighbors.config]
             neighbor-address = "127.0.0.1"
             peer-as = 64496
+            auth-password = "s3cret"
           [neighbors.transport.config]
             passive-mode = true
           [neighbors.timers.config]
@@ -63,7 +64,7 @@ class BgpSessionTest {
     speaker = GobgpdProcess.start(dir);
     client = GobgpClient.connect(speaker.api(), Duration.ofSeconds(5));
     PeerSettings rr = new PeerSettings(ip("127.0.0.2"), 64496, Duration.ofSeconds(3), Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Optional.empty(), OptionalInt.of(bgpPort), Optional.of(ip("127.0.0.1")));
+        Duration.ofSeconds(5), Optional.of("s3cret"), OptionalInt.of(bgpPort), Optional.of(ip("127.0.0.1")));
     announcer = Announcer.start(client, AnnouncerSettings.of(GLOBAL, List.of(rr)));
     Poll.until(SESSION_DEADLINE, () -> "the session with the reflector (speaker log: " + speaker.log() + ")",
         () -> announcer.status().peers().stream().anyMatch(PeerStatus::established));

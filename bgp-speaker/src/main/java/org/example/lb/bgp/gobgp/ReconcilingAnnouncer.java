@@ -50,6 +50,7 @@ final class ReconcilingAnnouncer implements Announcer {
     this.client = client;
     this.settings = settings;
     this.peers = settings.peers();
+    this.watchStartedNanos = System.nanoTime() - settings.resyncInterval().toNanos(); // nanoTime may be negative
     submit(() -> {});
   }
 

@@ -31,16 +31,16 @@ final class PeerCodec {
 
   /**
    * Whether the peer gobgpd reports is configured as {@code wanted} says: same AS, timers, port, local address,
-   * password and both unicast families. Fields gobgpd fills in with defaults count as equal to their default.
+   * password and both unicast families. Fields gobgpd fills in (a default port, the local address the kernel chose)
+   * count as equal to what was left unset.
    */
   static boolean matches(Gobgp.Peer listed, PeerSettings wanted) {
     Gobgp.TimersConfig t = listed.getTimers().getConfig();
     Gobgp.Transport tr = listed.getTransport();
     int port = tr.getRemotePort() == 0 ? BGP_PORT : tr.getRemotePort();
-    String local = tr.getLocalAddress();
-    boolean localMatches = wanted.localAddress().isPresent()
-        ? Addresses.parseLiteral(local).equals(wanted.localAddress())
-        : local.isEmpty() || local.equals("0.0.0.0") || local.equals("::");
+    // Unset, the kernel chooses, and gobgpd then reports the address the session uses: any address matches.
+    boolean localMatches = wanted.localAddress().isEmpty()
+        || Addresses.parseLiteral(tr.getLocalAddress()).equals(wanted.localAddress());
     Set<Gobgp.Family> families = new HashSet<>();
     for (Gobgp.AfiSafi a : listed.getAfiSafisList()) {
       if (a.getConfig().getEnabled()) {

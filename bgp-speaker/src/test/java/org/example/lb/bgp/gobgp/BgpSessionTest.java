@@ -64,7 +64,7 @@ class BgpSessionTest {
     speaker = GobgpdProcess.start(dir);
     client = GobgpClient.connect(speaker.api(), Duration.ofSeconds(5));
     PeerSettings rr = new PeerSettings(ip("127.0.0.2"), 64496, Duration.ofSeconds(3), Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Optional.of("s3cret"), OptionalInt.of(bgpPort), Optional.of(ip("127.0.0.1")));
+        Duration.ofSeconds(5), Optional.of("s3cret"), OptionalInt.of(bgpPort), Optional.empty());
     announcer = Announcer.start(client, AnnouncerSettings.of(GLOBAL, List.of(rr)));
     Poll.until(SESSION_DEADLINE, () -> "the session with the reflector (speaker log: " + speaker.log() + ")",
         () -> announcer.status().peers().stream().anyMatch(PeerStatus::established));
@@ -108,6 +108,18 @@ class BgpSessionTest {
     Poll.untilAsserted(DEADLINE, () -> assertThat(receivedByReflector()).containsExactly(VIP4.withMed(1000)));
     announcer.withdraw(VIP4.prefix());
     Poll.untilAsserted(DEADLINE, () -> assertThat(receivedByReflector()).isEmpty());
+  }
+
+  @Test
+  void anEstablishedSessionIsLeftAloneByLaterRounds() throws Exception {
+    apipb.Gobgp.Peer before = client.listPeerMessages().getFirst();
+    for (int i = 0; i < 3; i++) {
+      announcer.flush().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    apipb.Gobgp.Peer after = client.listPeerMessages().getFirst();
+    assertThat(GobgpClient.status(after).state()).isEqualTo(SessionState.ESTABLISHED);
+    assertThat(after.getTimers().getState().getUptime()).isEqualTo(before.getTimers().getState().getUptime());
+    assertThat(after.getState().getFlops()).isEqualTo(before.getState().getFlops());
   }
 
   @Test

@@ -103,7 +103,7 @@ public final class GobgpClient implements AutoCloseable {
   List<Gobgp.Peer> listPeerMessages() throws GobgpException {
     return call("ListPeer", () -> {
       List<Gobgp.Peer> peers = new ArrayList<>();
-      Iterator<Gobgp.ListPeerResponse> it = stub().listPeer(Gobgp.ListPeerRequest.getDefaultInstance());
+      Iterator<Gobgp.ListPeerResponse> it = stub().listPeer(Gobgp.ListPeerRequest.newBuilder().setEnableAdvertised(true).build());
       it.forEachRemaining(r -> peers.add(r.getPeer()));
       return peers;
     });

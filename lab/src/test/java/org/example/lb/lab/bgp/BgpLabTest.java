@@ -1,0 +1,235 @@
+package org.example.lb.lab.bgp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.example.lb.common.test.Poll;
+import org.example.lb.lab.LabUp;
+import org.example.lb.lab.netns.Exec;
+import org.example.lb.lab.netns.Netns;
+import org.example.lb.lab.node.LabServices;
+import org.example.lb.lab.state.Resource;
+import org.example.lb.lab.support.LabTest;
+import org.example.lb.lab.support.SharedLab;
+import org.example.lb.lab.support.SharedLab.RunningLab;
+import org.example.lb.lab.topology.Topology.Node;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The BGP tier in the running lab: each LB4's bgp-speaker announces the VIPs through its gobgpd while its director
+ * has a quorum; RR1/RR2 reflect every path (add-paths) to R1/R2, whose BIRD merges them into one multipath route per
+ * VIP. Maintenance and failures are done as on real hosts: the flag file, a killed daemon, health checks that fail.
+ * Users' requests run during each disruption and must all succeed.
+ */
+@LabTest
+@Order(5)
+@ExtendWith(SharedLab.class)
+class BgpLabTest {
+  private static final Duration CMD = Duration.ofSeconds(90);
+  /** The lab's sessions: hold time 9 s (BgpConfigs). A silent or killed peer is gone at the latest then. */
+  private static final Duration HOLD_TIME = Duration.ofSeconds(BgpConfigs.HOLD_SECONDS);
+  /** A path coming back: GoBGP waits 5–10 s before its first connect, then the session and the update. */
+  private static final Duration REJOIN = Duration.ofSeconds(40);
+  private static final List<String> VIPS = List.of("198.51.100.1", "198.51.100.2", "2001:db8::c633:6401",
+      "2001:db8::c633:6402");
+  private static final List<String> DNS_ADDRESSES = List.of("198.51.100.53", "2001:db8::c633:6435");
+  private static final List<String> ROUTERS = List.of("R1", "R2");
+  private static final Set<String> ALL_LB4 = Set.of("LB4-1", "LB4-2", "LB4-3");
+
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final List<Runnable> undo = new ArrayList<>();
+
+  @AfterEach
+  void restore() {
+    for (int i = undo.size() - 1; i >= 0; i--) {
+      undo.get(i).run();
+    }
+    undo.clear();
+    threads.shutdownNow();
+  }
+
+  @Test
+  void everyRouterHoldsOneNextHopPerAnnouncingNode(RunningLab lab) {
+    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    awaitNextHops(lab, DNS_ADDRESSES, Set.of("DNS1", "DNS2"), REJOIN);
+    for (String router : ROUTERS) {
+      String route = Netns.exec(router, List.of("ip", "route", "show", "198.51.100.1"), CMD).stdout();
+      assertThat(route).as("%s's route to a VIP", router).contains("proto bird");
+    }
+  }
+
+  @Test
+  void theDisableFileWithdrawsAnLb4AndRemovingItBringsItBack(RunningLab lab, @TempDir Path dir) throws Exception {
+    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    Requests requests = Requests.start(dir, threads);
+
+    long touched = System.nanoTime();
+    run("LB4-2", "touch /etc/lb/disable");
+    undo.add(() -> run("LB4-2", "rm -f /etc/lb/disable"));
+    awaitNextHops(lab, VIPS, Set.of("LB4-1", "LB4-3"), Duration.ofSeconds(5));
+    long withdrawnMillis = millisSince(touched);
+
+    long removed = System.nanoTime();
+    run("LB4-2", "rm /etc/lb/disable");
+    awaitNextHops(lab, VIPS, ALL_LB4, Duration.ofSeconds(10));
+    long backMillis = millisSince(removed);
+    System.out.printf("LB4-2 /etc/lb/disable: withdrawn from R1 and R2 in %d ms, back in %d ms after removal%n",
+        withdrawnMillis, backMillis);
+    requests.assertAllSucceeded();
+  }
+
+  @Test
+  void anLb4WhoseGobgpdIsKilledLeavesWithinTheHoldTimeAndComesBackWhenItRestarts(RunningLab lab, @TempDir Path dir)
+      throws Exception {
+    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    Requests requests = Requests.start(dir, threads);
+    LabServices services = new LabServices(lab.paths(), LabUp.serviceEnvironment(lab.root()));
+    long killed = System.nanoTime();
+    Resource.Process gobgpd = services.stop("LB4-3", "gobgpd", Duration.ZERO);
+    undo.add(() -> awaitNextHops(lab, VIPS, ALL_LB4, REJOIN));
+    undo.add(() -> {
+      try {
+        services.start(gobgpd);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    awaitNextHops(lab, VIPS, Set.of("LB4-1", "LB4-2"), HOLD_TIME.plusSeconds(3));
+    long goneMillis = millisSince(killed);
+
+    long restarted = System.nanoTime();
+    services.start(gobgpd);
+    undo.removeLast();
+    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    long backMillis = millisSince(restarted);
+    System.out.printf("LB4-3 gobgpd stopped: gone from R1 and R2 in %d ms; restarted: back in %d ms"
+        + " (the speaker restores its instance, peers and routes)%n", goneMillis, backMillis);
+    requests.assertAllSucceeded();
+  }
+
+  @Test
+  void anLb4ThatLosesItsQuorumIsWithdrawnAndComesBackWithIt(RunningLab lab, @TempDir Path dir) throws Exception {
+    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    Requests requests = Requests.start(dir, threads);
+    // Every LB7 unhealthy from LB4-1's view: its health checks (TCP and HTTP to port 80 on the fabric) are dropped.
+    // The tunnelled traffic (IPIP / IP6IP6) is not TCP at the outer layer and still flows.
+    long cut = System.nanoTime();
+    run("LB4-1", "nft add table inet bgplabtest && nft add chain inet bgplabtest out "
+        + "'{ type filter hook output priority 0; }' && nft add rule inet bgplabtest out tcp dport 80 drop");
+    undo.add(() -> run("LB4-1", "nft delete table inet bgplabtest 2>/dev/null || true"));
+    awaitNextHops(lab, VIPS, Set.of("LB4-2", "LB4-3"), Duration.ofSeconds(15));
+    long withdrawnMillis = millisSince(cut);
+
+    long healed = System.nanoTime();
+    run("LB4-1", "nft delete table inet bgplabtest");
+    awaitNextHops(lab, VIPS, ALL_LB4, Duration.ofSeconds(15));
+    long backMillis = millisSince(healed);
+    System.out.printf("LB4-1 without quorum: withdrawn in %d ms; quorum back: announced in %d ms%n",
+        withdrawnMillis, backMillis);
+    requests.assertAllSucceeded();
+  }
+
+  // --- helpers ---
+
+  /**
+   * Requests from the users to every VIP, one after another, until {@link #assertAllSucceeded}. A new flow that
+   * reached an LB4 in the instant it lost its LB7s is dropped there; TCP retransmits the SYN, by then towards
+   * another LB4, hence the 10 s limit per request.
+   */
+  private record Requests(Path stop, Path out, CompletableFuture<Exec.Result> loop) {
+    static Requests start(Path dir, ExecutorService threads) {
+      Path stop = dir.resolve("stop");
+      Path out = dir.resolve("codes");
+      StringBuilder urls = new StringBuilder();
+      for (String vip : VIPS) {
+        urls.append(' ').append(vip.contains(":") ? "http://[" + vip + "]/" : "http://" + vip + "/");
+      }
+      String loop = "i=0; while [ ! -e " + stop + " ]; do for u in" + urls + "; do i=$((i % 150 + 1)); "
+          + "case $u in *\\[*) src=2001:db8::cb00:71$(printf %02x $i);; *) src=203.0.113.$i;; esac; "
+          + "curl -s -o /dev/null -w '%{http_code} %{time_total}\\n' --max-time 10 --interface $src $u "
+          + "|| echo \"FAILED $u from $src\"; done; done > " + out;
+      CompletableFuture<Exec.Result> running = CompletableFuture.supplyAsync(
+          () -> Netns.exec("users", List.of("sh", "-c", loop), Duration.ofMinutes(5)), threads);
+      Requests r = new Requests(stop, out, running);
+      Poll.until(Duration.ofSeconds(10), "requests are flowing", () -> r.lines().size() > 4);
+      return r;
+    }
+
+    List<String> lines() {
+      try {
+        return Files.exists(out) ? Files.readAllLines(out).stream().filter(l -> !l.isBlank()).toList() : List.of();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    void assertAllSucceeded() throws Exception {
+      Files.writeString(stop, "");
+      loop.get();
+      List<String> lines = lines();
+      Set<String> codes = new TreeSet<>(lines.stream().map(l -> l.split(" ")[0]).toList());
+      double slowest = lines.stream().filter(l -> l.startsWith("200 ")).mapToDouble(l -> Double.parseDouble(
+          l.split(" ")[1])).max().orElse(0);
+      System.out.printf("%d requests meanwhile: %s, slowest %.3f s%n", lines.size(), codes, slowest);
+      assertThat(lines).as("requests during the disruption").hasSizeGreaterThan(4)
+          .allSatisfy(l -> assertThat(l).startsWith("200 "));
+    }
+  }
+
+  /** Waits until R1 and R2 route each of {@code prefixes} through exactly the fabric addresses of {@code nodes}. */
+  private static void awaitNextHops(RunningLab lab, List<String> prefixes, Set<String> nodes, Duration deadline) {
+    for (String router : ROUTERS) {
+      for (String prefix : prefixes) {
+        boolean v6 = prefix.contains(":");
+        Set<String> wanted = new TreeSet<>();
+        for (String name : nodes) {
+          Node node = lab.topology().node(name).orElseThrow();
+          wanted.add((v6 ? BgpTier.fabricIpv6(node) : BgpTier.fabricIpv4(node)).addressText());
+        }
+        Poll.until(deadline, () -> router + " routes " + prefix + " via " + wanted + " (now: "
+            + nextHops(router, prefix) + ")", () -> nextHops(router, prefix).equals(wanted));
+      }
+    }
+  }
+
+  /** The next hops of the router's route to {@code prefix}: one line {@code via X} or several {@code nexthop via X}. */
+  static Set<String> nextHops(String router, String prefix) {
+    List<String> command = new ArrayList<>(List.of("ip"));
+    if (prefix.contains(":")) {
+      command.add("-6");
+    }
+    command.addAll(List.of("route", "show", prefix));
+    Set<String> hops = new TreeSet<>();
+    String[] words = Netns.exec(router, command, CMD).stdout().split("\\s+");
+    for (int i = 0; i + 1 < words.length; i++) {
+      if (words[i].equals("via")) {
+        hops.add(words[i + 1]);
+      }
+    }
+    return hops;
+  }
+
+  private static void run(String node, String script) {
+    Exec.Result r = Netns.exec(node, List.of("sh", "-c", script), CMD);
+    assertThat(r.exitCode()).as("%s: %s: %s", node, script, r.stderr()).isZero();
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+}

@@ -45,6 +45,8 @@ final class ReconcilingAnnouncer implements Announcer {
   private AutoCloseable watch;
   private long watchStartedNanos;
   private Optional<String> reportedError = Optional.empty();
+  /** The local routes gobgpd held after the last successful round; empty until one succeeded or after a failure. */
+  private Optional<Map<Prefix, Route>> lastHeld = Optional.empty();
 
   ReconcilingAnnouncer(GobgpClient client, AnnouncerSettings settings) {
     this.client = client;
@@ -136,9 +138,13 @@ final class ReconcilingAnnouncer implements Announcer {
     }
     List<PeerStatus> peerStatus = status.peers();
     try {
+      if (lastHeld.isPresent()) {
+        applyChanges(lastHeld.get()); // the change first: a withdrawal must not wait for the read-back below
+      }
       ensureGlobal();
       peerStatus = ensurePeers();
       Map<Prefix, Route> held = ensureRoutes();
+      lastHeld = Optional.of(held);
       ensureWatch();
       boolean inSync = held.equals(wanted);
       status = new AnnouncerStatus(true, inSync, Optional.empty(), peerStatus, List.copyOf(held.values()));
@@ -149,6 +155,7 @@ final class ReconcilingAnnouncer implements Announcer {
       failures = 0;
       schedule(settings.resyncInterval());
     } catch (GobgpException e) {
+      lastHeld = Optional.empty();
       status = new AnnouncerStatus(!e.unavailable(), false, Optional.of(e.getMessage()), peerStatus,
           status.announced());
       if (!reportedError.equals(Optional.of(e.getMessage()))) {
@@ -220,6 +227,11 @@ final class ReconcilingAnnouncer implements Announcer {
   /** Makes gobgpd's locally originated routes equal to {@link #wanted}; returns what it holds afterwards. */
   private Map<Prefix, Route> ensureRoutes() throws GobgpException {
     Map<Prefix, Route> held = localRoutes();
+    return applyChanges(held) ? localRoutes() : held;
+  }
+
+  /** Withdraws the routes of {@code held} no longer wanted and announces the wanted ones it lacks; whether any. */
+  private boolean applyChanges(Map<Prefix, Route> held) throws GobgpException {
     boolean changed = false;
     for (Route r : List.copyOf(held.values())) {
       if (!wanted.containsKey(r.prefix())) {
@@ -235,7 +247,7 @@ final class ReconcilingAnnouncer implements Announcer {
         changed = true;
       }
     }
-    return changed ? localRoutes() : held;
+    return changed;
   }
 
   private Map<Prefix, Route> localRoutes() throws GobgpException {

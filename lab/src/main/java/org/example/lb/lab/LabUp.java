@@ -223,7 +223,7 @@ public final class LabUp {
     bgp.configure(topology);
     out.println("starting BIRD on " + BgpTier.routers(topology).size() + " routers, gobgpd on "
         + topology.nodesWithRole(Role.REFLECTOR).size() + " route reflectors and " + BgpTier.speakers(topology).size()
-        + " speakers...");
+        + " speakers (gobgpd and bgp-speaker)...");
     for (Node node : BgpTier.routers(topology)) {
       bgp.startRouter(node, launcher);
     }
@@ -234,6 +234,12 @@ public final class LabUp {
       bgp.startSpeakerDaemon(node, launcher);
     }
     checks.addAll(bgp.daemonChecks(topology));
+    // The speakers start now, so their BGP sessions (GoBGP waits 5-10 s before its first connect) come up while the
+    // other tiers start; an L4 speaker announces once its director, started below, has a quorum.
+    for (Node node : BgpTier.speakers(topology)) {
+      bgp.startSpeaker(node, launcher);
+    }
+    checks.addAll(bgp.speakerChecks(topology));
 
     List<Node> servers = topology.nodesWithRole(Role.SERVER);
     if (!servers.isEmpty()) {
@@ -280,10 +286,6 @@ public final class LabUp {
       for (Node node : topology.nodesWithRole(Role.L4)) {
         l4.startDirector(node, launcher);
       }
-      for (Node node : BgpTier.speakers(topology)) {
-        bgp.startSpeaker(node, launcher);
-      }
-      checks.addAll(bgp.speakerChecks(topology));
       checks.addAll(l4.checks(topology));
     }
     out.println("waiting for " + checks.size() + " services to answer (up to " + options.timeout().toSeconds() + "s)...");

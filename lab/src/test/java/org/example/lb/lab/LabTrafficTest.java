@@ -111,7 +111,7 @@ class LabTrafficTest {
           "2001:db8::c633:6402/128");
     }
     String routes = Netns.exec("R1", List.of("ip", "-6", "route", "show", "2001:db8::c633:6401"), CURL).stdout();
-    assertThat(routes).as("static ECMP to the directors").contains("nexthop via 2001:db8:0:3::88",
+    assertThat(routes).as("ECMP to the directors, learnt over BGP").contains("nexthop via 2001:db8:0:3::88",
         "nexthop via 2001:db8:0:3::89", "nexthop via 2001:db8:0:3::90");
     String policy = Netns.exec("R1", List.of("sysctl", "-n", "net.ipv4.fib_multipath_hash_policy"), CURL).stdout();
     assertThat(policy.strip()).isEqualTo("1");

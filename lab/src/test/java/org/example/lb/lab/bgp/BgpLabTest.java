@@ -21,9 +21,9 @@ import org.example.lb.lab.netns.Netns;
 import org.example.lb.lab.node.LabServices;
 import org.example.lb.lab.state.Resource;
 import org.example.lb.lab.support.LabTest;
+import org.example.lb.lab.support.RouterFib;
 import org.example.lb.lab.support.SharedLab;
 import org.example.lb.lab.support.SharedLab.RunningLab;
-import org.example.lb.lab.topology.Topology.Node;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,6 @@ class BgpLabTest {
   private static final List<String> VIPS = List.of("198.51.100.1", "198.51.100.2", "2001:db8::c633:6401",
       "2001:db8::c633:6402");
   private static final List<String> DNS_ADDRESSES = List.of("198.51.100.53", "2001:db8::c633:6435");
-  private static final List<String> ROUTERS = List.of("R1", "R2");
   private static final Set<String> ALL_LB4 = Set.of("LB4-1", "LB4-2", "LB4-3");
 
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -65,9 +64,9 @@ class BgpLabTest {
 
   @Test
   void everyRouterHoldsOneNextHopPerAnnouncingNode(RunningLab lab) {
-    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
-    awaitNextHops(lab, DNS_ADDRESSES, Set.of("DNS1", "DNS2"), REJOIN);
-    for (String router : ROUTERS) {
+    RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    RouterFib.awaitNextHops(lab, DNS_ADDRESSES, Set.of("DNS1", "DNS2"), REJOIN);
+    for (String router : RouterFib.ROUTERS) {
       String route = Netns.exec(router, List.of("ip", "route", "show", "198.51.100.1"), CMD).stdout();
       assertThat(route).as("%s's route to a VIP", router).contains("proto bird");
     }
@@ -75,18 +74,18 @@ class BgpLabTest {
 
   @Test
   void theDisableFileWithdrawsAnLb4AndRemovingItBringsItBack(RunningLab lab, @TempDir Path dir) throws Exception {
-    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
     Requests requests = Requests.start(dir, threads);
 
     long touched = System.nanoTime();
     run("LB4-2", "touch /etc/lb/disable");
     undo.add(() -> run("LB4-2", "rm -f /etc/lb/disable"));
-    awaitNextHops(lab, VIPS, Set.of("LB4-1", "LB4-3"), Duration.ofSeconds(5));
+    RouterFib.awaitNextHops(lab, VIPS, Set.of("LB4-1", "LB4-3"), Duration.ofSeconds(5));
     long withdrawnMillis = millisSince(touched);
 
     long removed = System.nanoTime();
     run("LB4-2", "rm /etc/lb/disable");
-    awaitNextHops(lab, VIPS, ALL_LB4, Duration.ofSeconds(10));
+    RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, Duration.ofSeconds(10));
     long backMillis = millisSince(removed);
     System.out.printf("LB4-2 /etc/lb/disable: withdrawn from R1 and R2 in %d ms, back in %d ms after removal%n",
         withdrawnMillis, backMillis);
@@ -96,12 +95,12 @@ class BgpLabTest {
   @Test
   void anLb4WhoseGobgpdIsKilledLeavesWithinTheHoldTimeAndComesBackWhenItRestarts(RunningLab lab, @TempDir Path dir)
       throws Exception {
-    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
     Requests requests = Requests.start(dir, threads);
     LabServices services = new LabServices(lab.paths(), LabUp.serviceEnvironment(lab.root()));
     long killed = System.nanoTime();
     Resource.Process gobgpd = services.stop("LB4-3", "gobgpd", Duration.ZERO);
-    undo.add(() -> awaitNextHops(lab, VIPS, ALL_LB4, REJOIN));
+    undo.add(() -> RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN));
     undo.add(() -> {
       try {
         services.start(gobgpd);
@@ -109,13 +108,13 @@ class BgpLabTest {
         throw new UncheckedIOException(e);
       }
     });
-    awaitNextHops(lab, VIPS, Set.of("LB4-1", "LB4-2"), HOLD_TIME.plusSeconds(3));
+    RouterFib.awaitNextHops(lab, VIPS, Set.of("LB4-1", "LB4-2"), HOLD_TIME.plusSeconds(3));
     long goneMillis = millisSince(killed);
 
     long restarted = System.nanoTime();
     services.start(gobgpd);
     undo.removeLast();
-    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
     long backMillis = millisSince(restarted);
     System.out.printf("LB4-3 gobgpd stopped: gone from R1 and R2 in %d ms; restarted: back in %d ms"
         + " (the speaker restores its instance, peers and routes)%n", goneMillis, backMillis);
@@ -124,7 +123,7 @@ class BgpLabTest {
 
   @Test
   void anLb4ThatLosesItsQuorumIsWithdrawnAndComesBackWithIt(RunningLab lab, @TempDir Path dir) throws Exception {
-    awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
     Requests requests = Requests.start(dir, threads);
     // Every LB7 unhealthy from LB4-1's view: its health checks (TCP and HTTP to port 80 on the fabric) are dropped.
     // The tunnelled traffic (IPIP / IP6IP6) is not TCP at the outer layer and still flows.
@@ -132,12 +131,12 @@ class BgpLabTest {
     run("LB4-1", "nft add table inet bgplabtest && nft add chain inet bgplabtest out "
         + "'{ type filter hook output priority 0; }' && nft add rule inet bgplabtest out tcp dport 80 drop");
     undo.add(() -> run("LB4-1", "nft delete table inet bgplabtest 2>/dev/null || true"));
-    awaitNextHops(lab, VIPS, Set.of("LB4-2", "LB4-3"), Duration.ofSeconds(15));
+    RouterFib.awaitNextHops(lab, VIPS, Set.of("LB4-2", "LB4-3"), Duration.ofSeconds(15));
     long withdrawnMillis = millisSince(cut);
 
     long healed = System.nanoTime();
     run("LB4-1", "nft delete table inet bgplabtest");
-    awaitNextHops(lab, VIPS, ALL_LB4, Duration.ofSeconds(15));
+    RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, Duration.ofSeconds(15));
     long backMillis = millisSince(healed);
     System.out.printf("LB4-1 without quorum: withdrawn in %d ms; quorum back: announced in %d ms%n",
         withdrawnMillis, backMillis);
@@ -189,39 +188,6 @@ class BgpLabTest {
       assertThat(lines).as("requests during the disruption").hasSizeGreaterThan(4)
           .allSatisfy(l -> assertThat(l).startsWith("200 "));
     }
-  }
-
-  /** Waits until R1 and R2 route each of {@code prefixes} through exactly the fabric addresses of {@code nodes}. */
-  private static void awaitNextHops(RunningLab lab, List<String> prefixes, Set<String> nodes, Duration deadline) {
-    for (String router : ROUTERS) {
-      for (String prefix : prefixes) {
-        boolean v6 = prefix.contains(":");
-        Set<String> wanted = new TreeSet<>();
-        for (String name : nodes) {
-          Node node = lab.topology().node(name).orElseThrow();
-          wanted.add((v6 ? BgpTier.fabricIpv6(node) : BgpTier.fabricIpv4(node)).addressText());
-        }
-        Poll.until(deadline, () -> router + " routes " + prefix + " via " + wanted + " (now: "
-            + nextHops(router, prefix) + ")", () -> nextHops(router, prefix).equals(wanted));
-      }
-    }
-  }
-
-  /** The next hops of the router's route to {@code prefix}: one line {@code via X} or several {@code nexthop via X}. */
-  static Set<String> nextHops(String router, String prefix) {
-    List<String> command = new ArrayList<>(List.of("ip"));
-    if (prefix.contains(":")) {
-      command.add("-6");
-    }
-    command.addAll(List.of("route", "show", prefix));
-    Set<String> hops = new TreeSet<>();
-    String[] words = Netns.exec(router, command, CMD).stdout().split("\\s+");
-    for (int i = 0; i + 1 < words.length; i++) {
-      if (words[i].equals("via")) {
-        hops.add(words[i + 1]);
-      }
-    }
-    return hops;
   }
 
   private static void run(String node, String script) {

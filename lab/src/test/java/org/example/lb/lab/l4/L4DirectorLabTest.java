@@ -26,6 +26,7 @@ import org.example.lb.lab.node.Payload;
 import org.example.lb.lab.state.Journal;
 import org.example.lb.lab.state.Resource;
 import org.example.lb.lab.support.LabTest;
+import org.example.lb.lab.support.RouterFib;
 import org.example.lb.lab.support.SharedLab;
 import org.example.lb.lab.support.SharedLab.RunningLab;
 import org.example.lb.lab.topology.Cidr;
@@ -40,9 +41,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The L4 tier in the running lab: users → routers (static ECMP to LB4-1..3) → l4-director (TUN, Maglev, IPIP /
+ * The L4 tier in the running lab: users → routers (ECMP over the LB4s that announce the VIPs) → l4-director (TUN, Maglev, IPIP /
  * IP6IP6) → tunnel endpoint on each LB7 → HAProxy → nginx, replies straight back. Maintenance and failures are done
- * as an operator would: flag files inside the node, routes on the routers, stopping a process.
+ * as an operator would: flag files inside the node, stopping a process.
  */
 @LabTest
 @Order(4)
@@ -116,7 +117,7 @@ class L4DirectorLabTest {
   }
 
   @Test
-  void removingAnLb4FromTheRoutersNextHopsKeepsLongDownloadsAlive(RunningLab lab, @TempDir Path dir)
+  void anLb4InMaintenanceLeavesTheRoutersAndItsLongDownloadsSurvive(RunningLab lab, @TempDir Path dir)
       throws Exception {
     long lb42Before = receivedPerDirector(lab).get("LB4-2");
     List<CompletableFuture<Exec.Result>> downloads = new ArrayList<>();
@@ -131,11 +132,14 @@ class L4DirectorLabTest {
     Poll.until(Duration.ofSeconds(10), "the downloads' packets reach LB4-2 too",
         () -> receivedPerDirector(lab).get("LB4-2") > lb42Before + 100);
 
-    List<String> keep = List.of("LB4-1", "LB4-3");
-    for (String router : List.of("R1", "R2")) {
-      setVipNextHops(lab, router, keep);
-      undo.add(() -> setVipNextHops(lab, router, List.of("LB4-1", "LB4-2", "LB4-3")));
-    }
+    // Maintenance as on a real LB4: its speaker withdraws the VIPs and the routers rehash its flows to the others.
+    Exec.Result touch = Netns.exec("LB4-2", List.of("touch", "/etc/lb/disable"), CMD);
+    assertThat(touch.exitCode()).as(touch.stderr()).isZero();
+    undo.add(() -> {
+      Netns.exec("LB4-2", List.of("rm", "-f", "/etc/lb/disable"), CMD);
+      RouterFib.awaitNextHops(lab, VIPS, List.of("LB4-1", "LB4-2", "LB4-3"), Duration.ofSeconds(30));
+    });
+    RouterFib.awaitNextHops(lab, VIPS, List.of("LB4-1", "LB4-3"), Duration.ofSeconds(10));
     long lb42AfterRemoval = receivedPerDirector(lab).get("LB4-2");
     assertThat(downloads).as("downloads still running when LB4-2 left the next hops (1 MB/s: about 10 s each)")
         .noneMatch(CompletableFuture::isDone);
@@ -291,22 +295,6 @@ class L4DirectorLabTest {
   private CompletableFuture<Exec.Result> slowDownload(String source, String vip, Path body) {
     return CompletableFuture.supplyAsync(() -> Netns.exec("users", List.of("curl", "-s", "-f", "--max-time", "60",
         "--interface", source, "-o", body.toString(), url(vip, "/slow/" + Payload.NAME)), CMD), threads);
-  }
-
-  private static void setVipNextHops(RunningLab lab, String router, List<String> lb4s) {
-    for (String vip : VIPS) {
-      boolean v6 = vip.contains(":");
-      StringBuilder cmd = new StringBuilder("ip ").append(v6 ? "-6 " : "").append("route replace ").append(vip)
-          .append(v6 ? "/128" : "/32");
-      for (String lb4 : lb4s) {
-        Node node = lab.topology().node(lb4).orElseThrow();
-        var fabric = node.on("fabric").orElseThrow();
-        cmd.append(" nexthop via ").append((v6 ? fabric.ipv6() : fabric.ipv4()).orElseThrow().addressText())
-            .append(" dev fabric");
-      }
-      Exec.Result r = Netns.exec(router, List.of("sh", "-c", cmd.toString()), CMD);
-      assertThat(r.exitCode()).as("%s: %s: %s", router, cmd, r.stderr()).isZero();
-    }
   }
 
   private static void flag(RunningLab lab, String node, String content) {

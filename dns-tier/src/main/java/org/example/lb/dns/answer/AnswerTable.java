@@ -52,7 +52,16 @@ public final class AnswerTable {
    * @throws ZoneException (file:line) when a zone cannot be compiled, e.g. a CNAME chain that loops
    */
   public static AnswerTable build(List<Zone> zones, Identity identity) throws ZoneException {
-    TableBuilder builder = new TableBuilder();
+    return build(zones, identity, DynamicRrsets.none());
+  }
+
+  /**
+   * As {@link #build(List, Identity)}, with the A and AAAA RRsets that {@code dynamic} binds answered by it.
+   *
+   * @throws ZoneException (file:line) when a zone cannot be compiled
+   */
+  public static AnswerTable build(List<Zone> zones, Identity identity, DynamicRrsets dynamic) throws ZoneException {
+    TableBuilder builder = new TableBuilder(dynamic);
     List<Zone> byDepth = zones.stream().sorted(Comparator.comparingInt(z -> z.origin().labelOffsets().length))
         .toList();
     for (Zone z : byDepth) {

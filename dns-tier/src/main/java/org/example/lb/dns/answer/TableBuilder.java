@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.example.lb.dns.wire.Chunk;
@@ -46,8 +47,10 @@ final class TableBuilder {
 
   private final Map<NameTable.Key, Node> entries = new HashMap<>();
   private final Chunk anyHinfo;
+  private final DynamicRrsets dynamic;
 
-  TableBuilder() {
+  TableBuilder(DynamicRrsets dynamic) {
+    this.dynamic = dynamic;
     byte[] rfc8482 = {7, 'R', 'F', 'C', '8', '4', '8', '2', 0};
     anyHinfo = ChunkCompiler.below(WireName.ROOT)
         .add(Section.ANSWER, ChunkCompiler.QNAME, RrType.HINFO.code(), RrClass.IN.code(), ANY_HINFO_TTL, rfc8482)
@@ -178,6 +181,22 @@ final class TableBuilder {
         ChunkCompiler c = ChunkCompiler.below(base);
         addRrset(c, Section.ANSWER, ChunkCompiler.QNAME, records.get(types[i]));
         answers[i] = Answer.fixed(c.build(true, Rcode.NOERROR));
+        if (types[i] == RrType.A.code() || types[i] == RrType.AAAA.code()) {
+          List<Record> zoneRrset = records.get(types[i]).stream().map(ZoneRecord::record).toList();
+          Optional<Answer> bound = dynamic.bind(name, types[i], zoneRrset, rrset -> {
+            if (rrset.isEmpty()) {
+              return nodata;
+            }
+            ChunkCompiler d = ChunkCompiler.below(base);
+            for (Record r : rrset) {
+              d.add(Section.ANSWER, ChunkCompiler.QNAME, r.getType(), r.getDClass(), r.getTTL(), rdata(r));
+            }
+            return d.build(true, Rcode.NOERROR);
+          });
+          if (bound.isPresent()) {
+            answers[i] = bound.get();
+          }
+        }
       }
       return new Node(Node.Kind.AUTHORITATIVE, types, answers, nodata, anyHinfo, null, nxdomain);
     }

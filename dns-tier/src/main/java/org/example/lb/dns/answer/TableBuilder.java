@@ -213,10 +213,10 @@ final class TableBuilder {
         end = new Data(owner, data);
         break;
       }
-      if (!seen.add(owner) || chain.size() >= MAX_CHAIN) {
+      if (!seen.add(owner) || chain.size() >= MAX_CHAIN - 1) {
         ZoneRecord first = cname.getFirst();
         throw new ZoneException(zone.file() + ":" + first.line() + ": " + name + ": CNAME chain "
-            + (chain.size() >= MAX_CHAIN ? "of " + MAX_CHAIN + " or more" : "loops back to " + owner)
+            + (chain.size() >= MAX_CHAIN - 1 ? "of " + MAX_CHAIN + " or more" : "loops back to " + owner)
             + " (expected: a chain of fewer than " + MAX_CHAIN + " CNAMEs that ends)");
       }
       chain.add(c.getFirst().record());

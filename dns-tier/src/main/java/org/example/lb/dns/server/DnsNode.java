@@ -117,7 +117,7 @@ public final class DnsNode implements RunningService {
       states.put(z.origin(), new ZoneState(z.origin(), files.get(z.origin()), Optional.of(z), Optional.of(now),
           Optional.empty()));
     }
-    zones = Map.copyOf(states);
+    zones = java.util.Collections.unmodifiableMap(states);
     table.set(compiled);
     registerMetrics();
     server = DnsServer.start(config.listen().socketAddresses(), config.workers(), config.tcp().idleTimeout(),

@@ -40,7 +40,7 @@ public final class ChunkCompiler {
 
   public enum Section { ANSWER, AUTHORITY, ADDITIONAL }
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final Output out = new Output();
   private final List<Integer> fixAt = new ArrayList<>();
   private final List<Integer> fixTo = new ArrayList<>();
   /** Lower-cased name suffix → where it can be pointed at (≥ 0 in the chunk; < 0 from the question name's end). */
@@ -93,11 +93,8 @@ public final class ChunkCompiler {
     if (rdlength > 0xFFFF) {
       throw new IllegalArgumentException("rdata of " + rdlength + " bytes (expected: at most 65535)");
     }
-    byte[] sofar = out.toByteArray();
-    sofar[lengthAt] = (byte) (rdlength >>> 8);
-    sofar[lengthAt + 1] = (byte) rdlength;
-    out.reset();
-    out.writeBytes(sofar);
+    out.set(lengthAt, rdlength >>> 8);
+    out.set(lengthAt + 1, rdlength);
     return this;
   }
 
@@ -126,6 +123,13 @@ public final class ChunkCompiler {
       out.write(wire, offset, 1 + (wire[offset] & 0xFF));
     }
     out.write(0);
+  }
+
+  /** A byte stream whose written bytes can be patched (the rdata length, once the rdata is written). */
+  private static final class Output extends ByteArrayOutputStream {
+    void set(int at, int value) {
+      buf[at] = (byte) value;
+    }
   }
 
   private void u16(int v) {

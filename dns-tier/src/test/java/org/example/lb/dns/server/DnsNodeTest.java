@@ -83,7 +83,7 @@ class DnsNodeTest {
   private String config(String extra) {
     return """
         node: T1
-        listen: { addresses: [127.0.0.1], port: %d }
+        listen: { addresses: [127.0.0.1, "::1"], port: %d }
         workers: 2
         zones:
           example.com: example.com.zone
@@ -96,8 +96,11 @@ class DnsNodeTest {
   }
 
   private SimpleResolver resolver(boolean tcp) throws IOException {
-    SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
-    r.setPort(port);
+    return resolver(InetAddress.getLoopbackAddress(), tcp);
+  }
+
+  private SimpleResolver resolver(InetAddress server, boolean tcp) {
+    SimpleResolver r = new SimpleResolver(new java.net.InetSocketAddress(server, port));
     r.setTCP(tcp);
     r.setTimeout(Duration.ofSeconds(2));
     return r;
@@ -122,6 +125,11 @@ class DnsNodeTest {
     }
     assertThat(node.stats().get(Stat.UDP_REQS)).isEqualTo(1);
     assertThat(node.stats().get(Stat.TCP_REQS)).isEqualTo(1);
+    InetAddress v6 = InetAddress.getByName("::1");
+    Message q = Message.newQuery(Record.newRecord(Name.fromString("www.example.com."), Type.AAAA, DClass.IN));
+    assertThat(resolver(v6, false).send(q).getSection(Section.ANSWER)).hasSize(1);
+    assertThat(resolver(v6, true).send(q).getSection(Section.ANSWER)).hasSize(1);
+    assertThat(node.stats().get(Stat.V6)).as("counted for UDP").isEqualTo(1);
   }
 
   @Test
@@ -415,7 +423,8 @@ class DnsNodeTest {
     String json = AdminClient.get(adminPort, "/status");
     assertThat(json).contains("\"udp.reqs\" : 2", "\"nxdomain\" : 1", "\"tcp.conns\" : 1");
     String view = DnsNode.render(json);
-    assertThat(view).contains("T1", "example.com.", "2026010101", "udp.reqs 2");
+    assertThat(view).contains("T1", "127.0.0.1:" + port, "[::1]:" + port, "example.com.", "2026010101",
+        "udp.reqs 2");
   }
 
   @Test

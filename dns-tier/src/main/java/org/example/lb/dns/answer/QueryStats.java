@@ -24,7 +24,7 @@ public final class QueryStats {
     V6,
     /** UDP: requests, responses truncated (TC), EDNS payloads above 512, send failures. */
     UDP_REQS, UDP_TC, UDP_EDNS_BIG, UDP_SENDFAIL,
-    /** TCP: requests, connections accepted, closed by the client, closed idle, closed on error, refused at the limit. */
+    /** TCP: requests, connections accepted, closed by the client, closed idle, closed on error, refused. */
     TCP_REQS, TCP_CONNS, TCP_CLOSE_C, TCP_CLOSE_S_IDLE, TCP_CLOSE_S_ERR, TCP_CONNS_REFUSED,
     /** TCP: requests whose length prefix announced a message too short to hold a header (the connection is closed). */
     TCP_RECVFAIL;

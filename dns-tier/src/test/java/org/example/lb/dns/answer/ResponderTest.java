@@ -376,12 +376,13 @@ class ResponderTest {
 
   @Test
   void payloadsAboveTheMaximumAreCappedAt1232() throws Exception {
-    Message q = query("big.example.com.", Type.TXT);
-    // six 100-byte TXT records fit in 1232; twelve copies of the question would not: check the cap with a bigger one
-    Message r = ask(withEdns(q, 65000, 0));
-    assertThat(r.getHeader().getFlag(Flags.TC)).isFalse();
-    byte[] wire = respondBytes(withEdns(query("big.example.com.", Type.TXT), 65000, 0).toWire(), false);
-    assertThat(wire.length).isLessThanOrEqualTo(1232);
+    // fourteen 100-byte TXT records: about 1.5 KB, more than 1232 and less than the 4096 the client offers
+    Message r = ask(withEdns(query("huge.example.com.", Type.TXT), 4096, 0));
+    assertThat(r.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(r.getSection(Section.ANSWER)).isEmpty();
+    Message tcp = ask(withEdns(query("huge.example.com.", Type.TXT), 4096, 0), true);
+    assertThat(tcp.getHeader().getFlag(Flags.TC)).isFalse();
+    assertThat(tcp.getSection(Section.ANSWER)).hasSize(14);
   }
 
   @Test

@@ -122,7 +122,7 @@ class GdnsdDifferentialTest {
         {"example.com.", "NS"}, {"example.com.", "MX"}, {"example.com.", "TXT"}, {"example.com.", "AAAA"},
         {"example.com.", "ANY"}, {"www.example.com.", "ANY"}, {"alias.example.com.", "ANY"},
         {"nope.example.com.", "ANY"}, {"b.c.example.com.", "ANY"}, {"sub.example.com.", "ANY"},
-        {"example.org.", "A"}, {"com.", "NS"}, {".", "SOA"}, {"big.example.com.", "TXT"},
+        {"example.org.", "A"}, {"com.", "NS"}, {".", "SOA"}, {"big.example.com.", "TXT"}, {"huge.example.com.", "TXT"},
         {"www.example.net.", "A"}, {"nope.example.net.", "A"}, {"example.net.", "NS"},
         {"www.example.com.", "TYPE0"}, {"www.example.com.", "RRSIG"}, {"www.example.com.", "TYPE65280"},
         {"example.com.", "IXFR"}, {"example.com.", "AXFR"},
@@ -197,6 +197,7 @@ class GdnsdDifferentialTest {
     // TCP: gdnsd adds an edns-tcp-keepalive option (RFC 7828) to TCP responses, which dns-tier does not implement
     UnaryOperator<String> noKeepalive = d -> d.replaceAll(" 11:[0-9a-f]*", "");
     for (String[] q : new String[][] {{"www.example.com.", "A"}, {"big.example.com.", "TXT"},
+        {"huge.example.com.", "TXT"},
         {"nope.example.com.", "A"}, {"x.sub.example.com.", "A"}}) {
       p.add(new Probe(q[0] + " " + q[1] + " tcp", query(q[0], Type.value(q[1]), DClass.IN, true).toWire(), true,
           noKeepalive));

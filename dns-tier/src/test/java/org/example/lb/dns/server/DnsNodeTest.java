@@ -269,7 +269,8 @@ class DnsNodeTest {
     byte[] counts = concat(header(0x1005, 0, 1, 65535, 65535, 65535), www);
     byte[] optTruncated = concat(header(0x1006, 0, 1, 0, 0, 1), www,
         new byte[] {0, 0, 41, 4, (byte) 0xD0, 0, 0, 0, 0, 0, 20, 0, 3});
-    byte[] labelTooLong = concat(header(0x1007, 0, 1, 0, 0, 0), new byte[] {64}, new byte[64], new byte[] {0, 0, 1, 0, 1});
+    byte[] labelTooLong = concat(header(0x1007, 0, 1, 0, 0, 0), new byte[] {64}, new byte[64],
+        new byte[] {0, 0, 1, 0, 1});
     byte[] nameTooLong = concat(header(0x1008, 0, 1, 0, 0, 0), repeat(new byte[] {63}, 63, 5), new byte[] {0, 0, 1,
         0, 1});
     java.util.Random random = new java.util.Random(42);

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import org.example.lb.dns.wire.Chunk;
 import org.example.lb.dns.wire.ChunkCompiler;
 import org.example.lb.dns.wire.ChunkCompiler.Section;
@@ -161,10 +160,5 @@ public final class AnswerTable {
     return ChunkCompiler.below(WireName.ROOT)
         .add(Section.ANSWER, ChunkCompiler.QNAME, RrType.TXT.code(), RrClass.CH.code(), 0, rdata)
         .build(false, Rcode.NOERROR);
-  }
-
-  /** Zones by name, for status. */
-  public Optional<Zone> zone(WireName origin) {
-    return zones.stream().filter(z -> z.origin().equals(origin)).findFirst();
   }
 }

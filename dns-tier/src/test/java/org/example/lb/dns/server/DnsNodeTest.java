@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -450,10 +449,5 @@ class DnsNodeTest {
     } finally {
       System.setErr(saved);
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static byte[] readAll(InputStream in) throws IOException {
-    return in.readAllBytes();
   }
 }

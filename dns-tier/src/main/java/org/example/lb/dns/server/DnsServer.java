@@ -71,7 +71,7 @@ final class DnsServer implements AutoCloseable {
     FastThreadLocal<Worker> perThread = new FastThreadLocal<>() {
       @Override
       protected Worker initialValue() {
-        return new Worker(new Responder(table, stats));
+        return new Worker(Responder.create(table, stats));
       }
     };
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(workers, new DefaultThreadFactory("dns-worker"),

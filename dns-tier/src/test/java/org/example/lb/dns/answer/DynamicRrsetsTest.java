@@ -41,7 +41,7 @@ class DynamicRrsetsTest {
       return Optional.of(() -> byState[state.get()]);
     };
     AnswerTable table = AnswerTable.build(List.of(TestZones.load("example.com")), Identity.none(), failover);
-    Responder responder = new Responder(() -> table, new QueryStats());
+    Responder responder = Responder.create(() -> table, new QueryStats());
 
     assertThat(ask(responder, "www.example.com.", Type.A).getSection(Section.ANSWER)).extracting(ResponderTest::text)
         .containsExactly("www.example.com. 300 IN A 192.0.2.10");

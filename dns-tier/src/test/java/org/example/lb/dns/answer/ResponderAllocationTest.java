@@ -31,7 +31,7 @@ class ResponderAllocationTest {
     threads.setThreadAllocatedMemoryEnabled(true);
     AnswerTable table = TestZones.table();
     QueryStats stats = new QueryStats();
-    Responder responder = new Responder(() -> table, stats);
+    Responder responder = Responder.create(() -> table, stats);
     List<byte[]> queries = new ArrayList<>();
     for (String[] q : new String[][] {{"www.example.com.", "A"}, {"WWW.example.com.", "AAAA"},
         {"nope.example.com.", "A"}, {"www.example.com.", "MX"}, {"b.c.example.com.", "A"},

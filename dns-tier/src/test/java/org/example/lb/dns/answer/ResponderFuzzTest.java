@@ -26,7 +26,7 @@ class ResponderFuzzTest {
   void mutatedQueriesNeverThrowAndAreAnsweredWellFormedOrDropped() throws Exception {
     AnswerTable table = TestZones.table();
     QueryStats stats = new QueryStats();
-    Responder responder = new Responder(() -> table, stats);
+    Responder responder = Responder.create(() -> table, stats);
     List<byte[]> seeds = new ArrayList<>();
     for (String name : List.of("www.example.com.", "alias2.example.com.", "x.sub.example.com.", "nope.example.com.",
         "big.example.com.", "foo.wild.example.com.")) {

@@ -36,7 +36,7 @@ class ResponderTest {
   @BeforeEach
   void compile() throws Exception {
     AnswerTable table = TestZones.table();
-    responder = new Responder(() -> table, stats);
+    responder = Responder.create(() -> table, stats);
   }
 
   static Message query(String name, int type) throws IOException {

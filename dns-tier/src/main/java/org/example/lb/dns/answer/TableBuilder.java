@@ -89,9 +89,10 @@ final class TableBuilder {
           .computeIfAbsent(zr.record().getType(), t -> new ArrayList<>()).add(zr);
     }
     Set<WireName> names = new LinkedHashSet<>(); // owners and the empty non-terminals between them and the apex
-    for (WireName owner : byName.keySet()) {
-      for (WireName n = owner; names.add(n) && !n.equals(apex); n = n.parent()) {
-        // every ancestor up to the apex exists (RFC 8020: an empty non-terminal is not NXDOMAIN)
+    for (WireName owner : byName.keySet()) { // every ancestor up to the apex exists (RFC 8020)
+      WireName n = owner;
+      while (names.add(n) && !n.equals(apex)) {
+        n = n.parent();
       }
     }
     Set<WireName> cuts = new HashSet<>();

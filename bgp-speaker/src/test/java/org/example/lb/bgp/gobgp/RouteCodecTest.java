@@ -86,6 +86,21 @@ class RouteCodecTest {
         Optional.of(ip("127.0.0.1"))))).isFalse();
   }
 
+  /** Once the TCP connection exists, gobgpd reports its local address where the configured one was. */
+  @Test
+  void aPeerWithNoLocalAddressMatchesTheAddressItsSessionReports() {
+    PeerSettings p = PeerSettings.of(ip("192.0.2.67"), 64496);
+    Gobgp.Peer encoded = PeerCodec.encode(p);
+    Gobgp.Peer established = encoded.toBuilder()
+        .setTransport(encoded.getTransport().toBuilder().setLocalAddress("192.0.2.88")).build();
+    assertThat(PeerCodec.matches(encoded, p)).isTrue();
+    assertThat(PeerCodec.matches(established, p)).isTrue();
+    PeerSettings fromElsewhere = new PeerSettings(ip("192.0.2.67"), 64496, Duration.ofSeconds(9),
+        Duration.ofSeconds(3), Duration.ofSeconds(5), Optional.empty(), OptionalInt.empty(),
+        Optional.of(ip("192.0.2.89")));
+    assertThat(PeerCodec.matches(established, fromElsewhere)).isFalse();
+  }
+
   @Test
   void sessionStateCodesRoundTripAndUnknownOnesAreUnknown() {
     assertThat(SessionState.valueOf(6)).isEqualTo(SessionState.ESTABLISHED);

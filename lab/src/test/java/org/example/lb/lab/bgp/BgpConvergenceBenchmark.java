@@ -1,11 +1,15 @@
 package org.example.lb.lab.bgp;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.example.lb.common.test.Poll;
 import org.example.lb.lab.LabFailure;
 import org.example.lb.lab.LabUp;
 import org.example.lb.lab.netns.Exec;
@@ -142,16 +146,28 @@ public final class BgpConvergenceBenchmark {
    * (or absent); completes with null if that does not happen within {@code limit}. Returns once it is watching.
    */
   private CompletableFuture<Long> watcher(boolean present, Duration limit) {
+    Path ready;
+    try {
+      ready = Files.createTempFile("bench-bgp-watcher", ".ready");
+      Files.delete(ready);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     String test = "ip route show " + VIP + " | grep -q 'via " + nextHop + " '";
-    String script = "echo ready >&2; end=$(( $(date +%s) + " + limit.toSeconds() + " )); "
+    String script = "end=$(( $(date +%s) + " + limit.toSeconds() + " )); touch " + ready + "; "
         + "while " + (present ? "! " : "") + "{ " + test + "; }; do [ $(date +%s) -lt $end ] || exit 1; done; "
         + "date +%s%3N";
     CompletableFuture<Long> result = CompletableFuture.supplyAsync(() -> {
       Exec.Result r = Netns.exec(ROUTER, List.of("sh", "-c", script), limit.plusSeconds(10));
       return r.exitCode() == 0 ? Long.parseLong(r.stdout().strip()) : null;
     });
-    // The watcher's own start-up (ip netns exec, sh) must not count: give it a moment to spin.
-    Exec.run(List.of("sleep", "0.2"), Duration.ofSeconds(5));
+    // The watcher's own start-up (ip netns exec, sh) must not count: the event waits until it spins.
+    Poll.until(Duration.ofSeconds(10), "the watcher in " + ROUTER + " to start", () -> Files.exists(ready));
+    try {
+      Files.delete(ready);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return result;
   }
 

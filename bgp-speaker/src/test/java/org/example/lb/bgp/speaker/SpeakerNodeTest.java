@@ -7,16 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.example.lb.bgp.BgpSpeakerCommand;
 import org.example.lb.bgp.gobgp.GobgpdProcess;
 import org.example.lb.bgp.gobgp.Route;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.metrics.AdminClient;
+import org.example.lb.common.test.CommandRun;
 import org.example.lb.common.test.FreePorts;
 import org.example.lb.common.test.Poll;
 import org.junit.jupiter.api.AfterEach;
@@ -175,7 +172,7 @@ class SpeakerNodeTest {
   void checkConfigNamesTheFileLineAndFieldOfAMistake() throws Exception {
     Files.writeString(configFile, config("[198.51.100.1/32]", 50051).replace("asn: 64496\n  routerId",
         "asn: 64496\n  routerId: \"2001:db8::1\"\n  x"));
-    Captured c = captureStderr(() -> ServiceMain.execute(new BgpSpeakerCommand(), "check-config", "--config",
+    CommandRun c = CommandRun.capturingStderr(() -> ServiceMain.execute(new BgpSpeakerCommand(), "check-config", "--config",
         configFile.toString()));
     assertThat(c.code()).isEqualTo(ServiceMain.USAGE);
     assertThat(c.stderr().lines()).singleElement().asString().startsWith("error: " + configFile + ":");
@@ -186,19 +183,6 @@ class SpeakerNodeTest {
       return AdminClient.get(adminPort, "/metrics");
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private record Captured(int code, String stderr) {}
-
-  private static Captured captureStderr(IntSupplier run) {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      return new Captured(run.getAsInt(), bytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(saved);
     }
   }
 }

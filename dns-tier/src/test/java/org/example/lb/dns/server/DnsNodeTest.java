@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -21,10 +20,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntSupplier;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.metrics.AdminClient;
+import org.example.lb.common.test.CommandRun;
 import org.example.lb.common.test.FreePorts;
 import org.example.lb.common.test.Poll;
 import org.example.lb.common.test.Tools;
@@ -431,23 +430,10 @@ class DnsNodeTest {
   void checkConfigNamesTheZoneFileAndLineOfAMistake() throws Exception {
     String zone = Files.readString(zoneFile);
     Files.writeString(zoneFile, zone.replace("alias     IN CNAME www", "alias     IN CNAME www\nalias IN A 192.0.2.9"));
-    Captured c = captureStderr(() -> ServiceMain.execute(new DnsTierCommand(), "check-config", "--config",
+    CommandRun c = CommandRun.capturingStderr(() -> ServiceMain.execute(new DnsTierCommand(), "check-config", "--config",
         configFile.toString()));
     assertThat(c.code()).isEqualTo(ServiceMain.USAGE);
     assertThat(c.stderr().lines()).singleElement().asString().startsWith("error: " + zoneFile + ":"
         + (lineOf(zone, "alias     IN CNAME www") + 1) + ": alias.example.com.: A beside a CNAME");
-  }
-
-  private record Captured(int code, String stderr) {}
-
-  private static Captured captureStderr(IntSupplier run) {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      return new Captured(run.getAsInt(), bytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(saved);
-    }
   }
 }

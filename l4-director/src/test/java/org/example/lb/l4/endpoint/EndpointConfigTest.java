@@ -3,9 +3,6 @@ package org.example.lb.l4.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +10,7 @@ import java.util.Optional;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
+import org.example.lb.common.test.CommandRun;
 import org.example.lb.common.test.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,7 +99,7 @@ class EndpointConfigTest {
   void runWithAnInvalidConfigExitsTwoWithOneLine() throws Exception {
     Path file = Files.writeString(dir.resolve("bad.yaml"), "node: a\nvips: [\"203.0.113.300\"]\n");
 
-    Captured c = captureStderr(() -> ServiceMain.execute(new EndpointCommand(), "run", "--config", file.toString()));
+    CommandRun c = CommandRun.capturingStderr(() -> ServiceMain.execute(new EndpointCommand(), "run", "--config", file.toString()));
 
     assertThat(c.code()).isEqualTo(ServiceMain.USAGE);
     assertThat(c.stderr().lines()).containsExactly(
@@ -112,7 +110,7 @@ class EndpointConfigTest {
   void statusWithoutARunningEndpointSaysSoAndExitsOne() {
     int port = FreePorts.one();
 
-    Captured c = captureStderr(() -> ServiceMain.execute(new EndpointCommand(), "status", "--admin-port", "" + port));
+    CommandRun c = CommandRun.capturingStderr(() -> ServiceMain.execute(new EndpointCommand(), "status", "--admin-port", "" + port));
 
     assertThat(c.code()).isEqualTo(1);
     assertThat(c.stderr()).startsWith("error: no tunnel-endpoint answers on 127.0.0.1:" + port);
@@ -120,23 +118,9 @@ class EndpointConfigTest {
 
   @Test
   void statusWithABadPortIsAUserError() {
-    Captured c = captureStderr(() -> ServiceMain.execute(new EndpointCommand(), "status", "--admin-port", "0"));
+    CommandRun c = CommandRun.capturingStderr(() -> ServiceMain.execute(new EndpointCommand(), "status", "--admin-port", "0"));
 
     assertThat(c.code()).isEqualTo(ServiceMain.USAGE);
     assertThat(c.stderr().strip()).isEqualTo("error: --admin-port: 0 (expected: a port 1-65535)");
-  }
-
-  private record Captured(int code, String stderr) {}
-
-  private static Captured captureStderr(java.util.function.IntSupplier run) {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      int code = run.getAsInt();
-      return new Captured(code, bytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(saved);
-    }
   }
 }

@@ -25,14 +25,36 @@ public final class LabServices {
   /** Stops {@code service} on {@code node} (TERM, then KILL after {@code grace}); returns what was stopped. */
   public Resource.Process stop(String node, String service, Duration grace) throws IOException {
     Journal journal = journal();
-    Resource.Process process = journal.state().processes().stream()
-        .filter(p -> p.node().equals(node) && p.service().equals(service)).findFirst()
-        .orElseThrow(() -> new LabFailure(node + " runs no recorded " + service));
+    Resource.Process process = recorded(journal, node, service);
     List<Resource.Process> alive = ProcessStopper.stop(List.of(process), grace, journal::forget, s -> {});
     if (!alive.isEmpty()) {
       throw new LabFailure(node + ": " + service + " (pid " + process.pid() + ") survived KILL");
     }
     return process;
+  }
+
+  /**
+   * Kills {@code service} on {@code node} with KILL at once (a crash: it cannot clean up or say goodbye); returns what
+   * was killed, for {@link #start}.
+   */
+  public Resource.Process kill(String node, String service) throws IOException {
+    Journal journal = journal();
+    Resource.Process process = recorded(journal, node, service);
+    if (!ProcessStopper.kill(List.of(process), journal::forget).isEmpty()) {
+      throw new LabFailure(node + ": " + service + " (pid " + process.pid() + ") survived KILL");
+    }
+    return process;
+  }
+
+  /** The process the lab recorded for {@code service} on {@code node}. */
+  public Resource.Process recorded(String node, String service) throws IOException {
+    return recorded(journal(), node, service);
+  }
+
+  private static Resource.Process recorded(Journal journal, String node, String service) {
+    return journal.state().processes().stream()
+        .filter(p -> p.node().equals(node) && p.service().equals(service)).findFirst()
+        .orElseThrow(() -> new LabFailure(node + " runs no recorded " + service));
   }
 
   /** Starts a service {@link #stop} stopped, with its recorded command line and log. */

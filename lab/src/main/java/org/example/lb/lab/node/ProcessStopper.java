@@ -39,6 +39,25 @@ public final class ProcessStopper {
     return List.copyOf(alive);
   }
 
+  /**
+   * Kills {@code processes} with KILL at once, as a crash would (no signal handler runs, nothing is cleaned up), those
+   * whose start time still matches the record; reports each one as it is known gone through {@code gone}. Returns the
+   * ones still alive 5 s later (should be none).
+   */
+  public static List<Resource.Process> kill(List<Resource.Process> processes, Consumer<Resource.Process> gone) {
+    List<Resource.Process> alive = new ArrayList<>();
+    for (Resource.Process p : processes) {
+      if (ProcStat.alive(p.pid(), p.startTime())) {
+        ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+        alive.add(p);
+      } else {
+        gone.accept(p);
+      }
+    }
+    waitGone(alive, Duration.ofSeconds(5), gone);
+    return List.copyOf(alive);
+  }
+
   private static void waitGone(List<Resource.Process> alive, Duration deadline, Consumer<Resource.Process> gone) {
     long end = System.nanoTime() + deadline.toNanos();
     while (true) {

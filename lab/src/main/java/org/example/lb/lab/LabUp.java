@@ -286,6 +286,7 @@ public final class LabUp {
       for (Node node : topology.nodesWithRole(Role.L4)) {
         l4.startDirector(node, launcher);
       }
+      checks.addAll(bgp.routeChecks(topology)); // BGP converged: every router has every speaker's path
       checks.addAll(l4.checks(topology));
     }
     out.println("waiting for " + checks.size() + " services to answer (up to " + options.timeout().toSeconds() + "s)...");

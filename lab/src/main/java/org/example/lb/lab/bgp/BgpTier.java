@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.example.lb.lab.LabFailure;
 import org.example.lb.lab.node.ReadinessCheck;
 import org.example.lb.lab.node.ServiceLauncher;
@@ -130,6 +133,35 @@ public final class BgpTier {
     for (Node node : speakers(topology)) {
       checks.add(ReadinessCheck.http(node.name(), "bgp-speaker admin /status",
           "http://127.0.0.1:" + SPEAKER_ADMIN_PORT + "/status"));
+    }
+    return checks;
+  }
+
+  /**
+   * Every router's FIB routes every announced prefix through every speaker that announces it (the VIPs through each
+   * L4 node, the DNS address through each DNS node): BGP has converged. A speaker's gobgpd waits a random few seconds
+   * before its first connect, so a VIP may answer through one LB4 well before all of them announce it.
+   */
+  public List<ReadinessCheck> routeChecks(Topology topology) {
+    Map<Cidr, List<Node>> announcers = new LinkedHashMap<>();
+    for (Node speaker : speakers(topology)) {
+      for (Cidr prefix : announced(topology, speaker)) {
+        announcers.computeIfAbsent(prefix, p -> new ArrayList<>()).add(speaker);
+      }
+    }
+    List<ReadinessCheck> checks = new ArrayList<>();
+    for (Node router : routers(topology)) {
+      announcers.forEach((prefix, nodes) -> {
+        List<String> hops = nodes.stream()
+            .map(n -> (prefix.isIpv6() ? fabricIpv6(n) : fabricIpv4(n)).addressText()).toList();
+        StringBuilder script = new StringBuilder("r=$(ip ").append(prefix.isIpv6() ? "-6" : "-4")
+            .append(" route show ").append(prefix.addressText()).append("/").append(prefix.prefixLength())
+            .append(") && for h in ").append(String.join(" ", hops))
+            .append("; do case \"$r\" in *\"via $h dev\"*) ;; *) exit 1;; esac; done");
+        checks.add(new ReadinessCheck(router.name(), "route to " + prefix.addressText() + " via "
+            + nodes.stream().map(Node::name).collect(Collectors.joining(", ")),
+            List.of("sh", "-c", script.toString())));
+      });
     }
     return checks;
   }

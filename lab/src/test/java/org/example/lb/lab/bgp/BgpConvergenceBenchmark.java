@@ -15,7 +15,6 @@ import org.example.lb.lab.LabUp;
 import org.example.lb.lab.netns.Exec;
 import org.example.lb.lab.netns.Netns;
 import org.example.lb.lab.node.LabServices;
-import org.example.lb.lab.state.Journal;
 import org.example.lb.lab.state.LabPaths;
 import org.example.lb.lab.state.Resource;
 import org.example.lb.lab.topology.Topology;
@@ -182,15 +181,9 @@ public final class BgpConvergenceBenchmark {
     return services.stop(LB4, service, grace);
   }
 
-  /** SIGKILL to the recorded process (no chance to say goodbye), then the lab forgets it. */
+  /** SIGKILL to the recorded process (no chance to say goodbye); the lab forgets it until {@link #start}. */
   private Resource.Process kill(String service) throws Exception {
-    long pid = Journal.read(LabPaths.standard().journal()).orElseThrow().processes().stream()
-        .filter(p -> p.node().equals(LB4) && p.service().equals(service)).findFirst().orElseThrow().pid();
-    Exec.Result r = Exec.run(List.of("kill", "-KILL", Long.toString(pid)), Duration.ofSeconds(5));
-    if (r.exitCode() != 0) {
-      throw new LabFailure("kill -KILL " + pid + ": " + r.stderr().strip());
-    }
-    return services.stop(LB4, service, Duration.ZERO);
+    return services.kill(LB4, service);
   }
 
   private void start(Resource.Process process) throws Exception {

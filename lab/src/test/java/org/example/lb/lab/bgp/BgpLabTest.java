@@ -99,7 +99,7 @@ class BgpLabTest {
     Requests requests = Requests.start(dir, threads);
     LabServices services = new LabServices(lab.paths(), LabUp.serviceEnvironment(lab.root()));
     long killed = System.nanoTime();
-    Resource.Process gobgpd = services.stop("LB4-3", "gobgpd", Duration.ZERO);
+    Resource.Process gobgpd = services.kill("LB4-3", "gobgpd");
     undo.add(() -> RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN));
     undo.add(() -> {
       try {
@@ -116,7 +116,7 @@ class BgpLabTest {
     undo.removeLast();
     RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
     long backMillis = millisSince(restarted);
-    System.out.printf("LB4-3 gobgpd stopped: gone from R1 and R2 in %d ms; restarted: back in %d ms"
+    System.out.printf("LB4-3 gobgpd killed: gone from R1 and R2 in %d ms; restarted: back in %d ms"
         + " (the speaker restores its instance, peers and routes)%n", goneMillis, backMillis);
     requests.assertAllSucceeded();
   }

@@ -99,6 +99,8 @@ class BgpSessionTest {
     announcer.announce(VIP4);
     announcer.announce(VIP6);
     Poll.untilAsserted(DEADLINE, () -> assertThat(receivedByReflector()).containsExactlyInAnyOrder(VIP4, overIbgp(VIP6)));
+    Poll.untilAsserted(DEADLINE, () -> assertThat(announcer.status().peers()).as("the status counts what was sent")
+        .singleElement().satisfies(p -> assertThat(p.advertised()).isEqualTo(2)));
 
     announcer.announce(VIP4.withMed(1000));
     Poll.untilAsserted(DEADLINE, () -> assertThat(receivedByReflector())

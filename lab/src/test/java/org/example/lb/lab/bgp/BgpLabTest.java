@@ -2,6 +2,7 @@ package org.example.lb.lab.bgp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.test.Poll;
 import org.example.lb.lab.LabUp;
 import org.example.lb.lab.netns.Exec;
@@ -24,6 +26,8 @@ import org.example.lb.lab.support.LabTest;
 import org.example.lb.lab.support.RouterFib;
 import org.example.lb.lab.support.SharedLab;
 import org.example.lb.lab.support.SharedLab.RunningLab;
+import org.example.lb.lab.topology.Role;
+import org.example.lb.lab.topology.Topology.Node;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -73,6 +77,41 @@ class BgpLabTest {
   }
 
   @Test
+  void everySessionIsEstablishedAndEverySpeakerReportsWhatItAnnounces(RunningLab lab) throws Exception {
+    RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
+    RouterFib.awaitNextHops(lab, DNS_ADDRESSES, Set.of("DNS1", "DNS2"), REJOIN);
+    BgpTier bgp = new BgpTier(lab.root(), lab.paths());
+    for (String router : RouterFib.ROUTERS) {
+      String protocols = Netns.exec(router, List.of("birdc", "-s", bgp.birdSocket(router).toString(), "show",
+          "protocols"), CMD).stdout();
+      assertThat(protocols.lines().filter(l -> l.startsWith("reflector")))
+          .as("%s: BIRD's sessions with the reflectors:%n%s", router, protocols)
+          .hasSize(2).allMatch(l -> l.contains("Established"));
+    }
+    List<Node> speakers = BgpTier.speakers(lab.topology());
+    for (Node rr : lab.topology().nodesWithRole(Role.REFLECTOR)) {
+      JsonNode neighbours = json(rr.name(), List.of("gobgp", "neighbor", "-j"));
+      assertThat(neighbours).as("%s's sessions: %s", rr.name(), neighbours)
+          .hasSize(RouterFib.ROUTERS.size() + speakers.size())
+          .allMatch(n -> n.path("state").path("session_state").asInt() == 6); // ESTABLISHED
+    }
+    for (Node speaker : speakers) {
+      int prefixes = BgpTier.announced(lab.topology(), speaker).size();
+      JsonNode status = speakerStatus(speaker.name());
+      assertThat(status.path("health").path("state").asText()).as("%s: %s", speaker.name(), status).isEqualTo("UP");
+      assertThat(status.path("gobgpd").path("inSync").asBoolean()).as("%s: %s", speaker.name(), status).isTrue();
+      assertThat(status.path("announced")).as("%s: %s", speaker.name(), status).hasSize(prefixes);
+      assertThat(status.path("peers")).as("%s: %s", speaker.name(), status).hasSize(2).allMatch(
+          p -> p.path("state").asText().equals("ESTABLISHED") && p.path("advertised").asInt() == prefixes);
+    }
+    Exec.Result shown = Netns.exec("LB4-2", List.of(lab.root().resolve("bin/bgp-speaker").toString(), "status",
+        "--config", lab.paths().node("LB4-2").conf().resolve("bgp-speaker.yaml").toString()), CMD);
+    assertThat(shown.exitCode()).as(shown.stderr()).isZero();
+    assertThat(shown.stdout()).contains("health UP", "in sync", "198.51.100.1/32", "2001:db8::c633:6402/128",
+        "192.0.2.67", "192.0.2.68");
+  }
+
+  @Test
   void theDisableFileWithdrawsAnLb4AndRemovingItBringsItBack(RunningLab lab, @TempDir Path dir) throws Exception {
     RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
     Requests requests = Requests.start(dir, threads);
@@ -82,6 +121,8 @@ class BgpLabTest {
     undo.add(() -> run("LB4-2", "rm -f /etc/lb/disable"));
     RouterFib.awaitNextHops(lab, VIPS, Set.of("LB4-1", "LB4-3"), Duration.ofSeconds(5));
     long withdrawnMillis = millisSince(touched);
+    assertThat(speakerStatus("LB4-2").path("health").path("state").asText()).isEqualTo("DISABLED");
+    RouterFib.awaitNextHops(lab, DNS_ADDRESSES, Set.of("DNS1", "DNS2"), Duration.ofSeconds(5));
 
     long removed = System.nanoTime();
     run("LB4-2", "rm /etc/lb/disable");
@@ -133,6 +174,7 @@ class BgpLabTest {
     undo.add(() -> run("LB4-1", "nft delete table inet bgplabtest 2>/dev/null || true"));
     RouterFib.awaitNextHops(lab, VIPS, Set.of("LB4-2", "LB4-3"), Duration.ofSeconds(15));
     long withdrawnMillis = millisSince(cut);
+    assertThat(speakerStatus("LB4-1").path("health").path("state").asText()).isEqualTo("DOWN");
 
     long healed = System.nanoTime();
     run("LB4-1", "nft delete table inet bgplabtest");
@@ -187,6 +229,20 @@ class BgpLabTest {
       System.out.printf("%d requests meanwhile: %s, slowest %.3f s%n", lines.size(), codes, slowest);
       assertThat(lines).as("requests during the disruption").hasSizeGreaterThan(4)
           .allSatisfy(l -> assertThat(l).startsWith("200 "));
+    }
+  }
+
+  private static JsonNode speakerStatus(String node) {
+    return json(node, List.of("curl", "-s", "--max-time", "5",
+        "http://127.0.0.1:" + BgpTier.SPEAKER_ADMIN_PORT + "/status"));
+  }
+
+  private static JsonNode json(String node, List<String> command) {
+    Exec.Result r = Netns.exec(node, command, CMD);
+    try {
+      return ConfigLoader.json().readTree(r.stdout());
+    } catch (IOException e) {
+      throw new UncheckedIOException(node + ": " + command + ": " + r.stdout() + r.stderr(), e);
     }
   }
 

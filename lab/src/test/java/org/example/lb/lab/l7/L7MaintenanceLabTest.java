@@ -192,16 +192,18 @@ class L7MaintenanceLabTest {
   private static final List<String> ALL_BUT_S3 = List.of("S1", "S2", "S4", "S5");
 
   /**
-   * Starts a slow (2 MB/s, about 5 s) download of /10M from users through LB7-1 that lands on S3: every other server
-   * is drained while it starts, then made ready again. Returns once the download is a session on LB7-1/S3.
+   * Starts a slow download of /slow/10M (the 10 MB body paced by nginx at 1 MB/s: about 10 s) from users through
+   * LB7-1 that lands on S3: every other server is drained while it starts, then made ready again. Returns once the
+   * download is a session on LB7-1/S3. Paced by the server, not by curl's --limit-rate: with that, one run saw the
+   * download end (exit 0) within half a second, before the "still running" assertion.
    */
   private CompletableFuture<Exec.Result> downloadThroughLb71FromS3(Path body, String clientAddress) {
     ALL_BUT_S3.forEach(s -> flag(s, "drain"));
     awaitOnEveryBalancer("S1,S2,S4,S5 drained", states -> ALL_BUT_S3.stream().allMatch(
         s -> states.get(s).adminState().effective() == ServerAdminState.DRAIN));
     CompletableFuture<Exec.Result> download = CompletableFuture.supplyAsync(() -> Netns.exec("users", List.of(
-        "curl", "-s", "-f", "--max-time", "60", "--limit-rate", "2M", "--interface", clientAddress,
-        "-o", body.toString(), "http://192.0.2.71/" + Payload.NAME), CMD), threads);
+        "curl", "-s", "-f", "--max-time", "60", "--interface", clientAddress,
+        "-o", body.toString(), "http://192.0.2.71/slow/" + Payload.NAME), CMD), threads);
     Poll.until(CONVERGE, "the download is a session on LB7-1/S3", () -> sessions("LB7-1", "S3") >= 1);
     ALL_BUT_S3.forEach(s -> flag(s, "ready"));
     return download;

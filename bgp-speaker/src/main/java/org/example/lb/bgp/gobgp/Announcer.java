@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>It owns gobgpd's peer list and its locally originated routes: peers it was not given and local routes for
  * prefixes it was not given are deleted, each route by its path (never a DeletePath without one, which would withdraw
- * everything). It never replaces a running BGP instance with a different AS or router id: that is reported as an
+ * everything). Until the first {@link #announce}, {@link #withdraw} or {@link #withdrawAll} it leaves gobgpd's local
+ * routes as they are, so a speaker restarted while gobgpd runs adopts them instead of withdrawing what it is about to
+ * announce again. It never replaces a running BGP instance with a different AS or router id: that is reported as an
  * error and needs gobgpd restarted.
  */
 public interface Announcer extends AutoCloseable {

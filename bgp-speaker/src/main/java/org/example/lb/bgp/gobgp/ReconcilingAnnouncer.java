@@ -38,6 +38,8 @@ final class ReconcilingAnnouncer implements Announcer {
 
   // ---- confined to `loop` ----
   private final Map<Prefix, Route> wanted = new LinkedHashMap<>();
+  /** False until the first announce, withdraw or withdrawAll: until then gobgpd's local routes are adopted as is. */
+  private boolean routesDecided;
   private List<PeerSettings> peers;
   private boolean syncQueued;
   private ScheduledFuture<?> nextSync;
@@ -58,12 +60,18 @@ final class ReconcilingAnnouncer implements Announcer {
 
   @Override
   public void announce(Route route) {
-    submit(() -> wanted.put(route.prefix(), route));
+    submit(() -> {
+      routesDecided = true;
+      wanted.put(route.prefix(), route);
+    });
   }
 
   @Override
   public void withdraw(Prefix prefix) {
-    submit(() -> wanted.remove(prefix));
+    submit(() -> {
+      routesDecided = true;
+      wanted.remove(prefix);
+    });
   }
 
   @Override
@@ -76,6 +84,7 @@ final class ReconcilingAnnouncer implements Announcer {
   public CompletableFuture<Void> withdrawAll() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     run(done, () -> {
+      routesDecided = true;
       wanted.clear();
       sync();
       AnnouncerStatus s = status;
@@ -232,6 +241,9 @@ final class ReconcilingAnnouncer implements Announcer {
 
   /** Withdraws the routes of {@code held} no longer wanted and announces the wanted ones it lacks; whether any. */
   private boolean applyChanges(Map<Prefix, Route> held) throws GobgpException {
+    if (!routesDecided) {
+      return false; // nothing asked yet: what gobgpd holds (from an earlier speaker process) stays
+    }
     boolean changed = false;
     for (Route r : List.copyOf(held.values())) {
       if (!wanted.containsKey(r.prefix())) {

@@ -49,7 +49,9 @@ import org.example.lb.common.cli.RunningService;
  * <p>The speaker's own state (the running config, the advertisement in force) is confined to one
  * {@link SerialExecutor}: health changes and reloads arrive there. Reload (SIGHUP, or the file changing) applies new
  * peers, prefixes, next hops, attributes and check settings without withdrawing what is announced: a new health
- * check starts in INIT, which keeps the advertisement in force until it reaches UP or DOWN. The gobgpd address and
+ * check starts in INIT, which keeps the advertisement in force until it reaches UP or DOWN. A speaker (re)started
+ * while gobgpd runs touches none of its routes until its check first decides (UP, DOWN or DISABLED), so restarting or
+ * upgrading the speaker does not flap the node out of the routers. The gobgpd address and
  * the AS / router id need a restart (said so; the running config is kept). Shutdown (SIGTERM) withdraws every
  * route, each by its path, before exiting.
  */
@@ -75,6 +77,8 @@ public final class SpeakerNode implements RunningService {
   private volatile SpeakerConfig config;
   private volatile HealthCheck health;
   private volatile Advertisement advertisement = Advertisement.withdraw();
+  /** Whether the check has decided (UP, DOWN, DISABLED, EXIT) since start; until then gobgpd keeps what it holds. */
+  private volatile boolean decided;
   private volatile Optional<String> lastReload = Optional.empty();
   private AdminServer admin;
   private ConfigFileWatch configWatch;
@@ -178,6 +182,14 @@ public final class SpeakerNode implements RunningService {
     }
     stateChanges.increment();
     LOG.info(config.node() + ": " + change);
+    boolean deciding = switch (change.to()) {
+      case INIT, RISING, FALLING -> false;
+      case UP, DOWN, DISABLED, EXIT -> true;
+    };
+    if (!decided && !deciding) {
+      return; // a restarted speaker leaves what gobgpd announces alone until its check decides: no flap on restart
+    }
+    decided = true;
     apply(change.advertisement());
   }
 
@@ -224,7 +236,9 @@ public final class SpeakerNode implements RunningService {
         health = startHealth(next); // starts in INIT: the advertisement in force stays until UP or DOWN
         old.close();
       }
-      apply(advertisement);
+      if (decided) {
+        apply(advertisement);
+      }
       reloadsOk.increment();
       lastReload = Optional.of(Instant.now() + " applied");
       LOG.info(configFile + ": reloaded");
@@ -259,7 +273,9 @@ public final class SpeakerNode implements RunningService {
     List<SpeakerStatus.AnnouncedRoute> announced = a.announced().stream().map(r -> new SpeakerStatus.AnnouncedRoute(
         r.prefix().toString(), Addresses.toText(r.nextHop()),
         r.med().isPresent() ? Optional.of(r.med().getAsLong()) : Optional.<Long>empty())).toList();
-    return new SpeakerStatus(c.node(), healthStatus, advertisement.toString(),
+    String advertised = decided ? advertisement.toString()
+        : "undecided (gobgpd keeps what it holds until the check decides)";
+    return new SpeakerStatus(c.node(), healthStatus, advertised,
         new SpeakerStatus.Gobgpd(c.gobgpd().address(), a.connected(), a.inSync(), a.lastError()), peers, announced,
         lastReload);
   }

@@ -131,6 +131,28 @@ class AnnouncerTest {
   }
 
   @Test
+  void aNewAnnouncerAdoptsGobgpdsRoutesUntilToldWhatToWant() throws Exception {
+    GobgpdProcess g = gobgpd();
+    Announcer earlier = announcer(g, List.of());
+    earlier.announce(VIP4);
+    earlier.announce(VIP4B);
+    flush(earlier);
+    earlier.close(); // a restart: nothing withdrawn
+
+    Announcer next = announcer(g, List.of());
+    for (int i = 0; i < 3; i++) {
+      AnnouncerStatus s = flush(next);
+      assertThat(s.connected()).isTrue();
+      assertThat(s.announced()).containsExactlyInAnyOrder(VIP4, VIP4B);
+    }
+    assertThat(g.localRoutes()).containsExactlyInAnyOrder(VIP4, VIP4B);
+
+    next.announce(VIP4);
+    assertThat(flush(next).inSync()).isTrue();
+    assertThat(g.localRoutes()).containsExactly(VIP4);
+  }
+
+  @Test
   void peersAreConfiguredWithTheirTimersAndRemovedWhenNoLongerWanted() throws Exception {
     GobgpdProcess g = gobgpd();
     PeerSettings rr1 = new PeerSettings(ip("127.0.0.3"), 64496, Duration.ofSeconds(6), Duration.ofSeconds(2),

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.example.lb.bgp.BgpSpeakerCommand;
+import org.example.lb.bgp.gobgp.Announcer;
+import org.example.lb.bgp.gobgp.GobgpClient;
 import org.example.lb.bgp.gobgp.GobgpdProcess;
 import org.example.lb.bgp.gobgp.Route;
 import org.example.lb.common.cli.ServiceMain;
@@ -109,6 +112,32 @@ class SpeakerNodeTest {
     Files.createFile(okFile);
     Files.delete(disableFile);
     awaitAnnounced(V4.formatted(100), V6.formatted(100));
+  }
+
+  @Test
+  void aSpeakerRestartedWhileGobgpdRunsNeverWithdrawsWhatItAnnouncesAgain() throws Exception {
+    String prefixes = "[198.51.100.1/32, \"2001:db8::198.51.100.1/128\"]";
+    Files.writeString(configFile, config(prefixes, gobgpd.apiPort()).replace("rise: 1", "rise: 3"));
+    SpeakerConfig c = ConfigLoader.load(configFile, SpeakerConfig.class);
+    // The earlier speaker process: it announced while UP, then was killed (nothing withdrawn).
+    try (GobgpClient client = GobgpClient.connect(gobgpd.api(), Duration.ofSeconds(5));
+        Announcer earlier = Announcer.start(client, SpeakerNode.announcerSettings(c))) {
+      SpeakerNode.routes(c).forEach(r -> earlier.announce(r.withMed(100)));
+      earlier.flush().get(10, TimeUnit.SECONDS);
+    }
+    awaitAnnounced(V4.formatted(100), V6.formatted(100));
+    Files.createFile(okFile);
+
+    SpeakerNode restarted = SpeakerNode.start(c, configFile);
+    nodes.add(restarted);
+    // Until its check is UP (three checks 100 ms apart) the routes stay, every time we look.
+    Poll.until(DEADLINE, "the restarted speaker's check is UP", () -> {
+      assertThat(announced()).containsExactlyInAnyOrder(V4.formatted(100), V6.formatted(100));
+      return restarted.status().health().state().equals("UP");
+    });
+    Poll.until(DEADLINE, "the restarted speaker has decided",
+        () -> restarted.status().advertisement().equals("announce med 100"));
+    assertThat(announced()).containsExactlyInAnyOrder(V4.formatted(100), V6.formatted(100));
   }
 
   @Test

@@ -29,6 +29,12 @@ public interface Announcer extends AutoCloseable {
   /** Wants {@code route} announced, replacing any route wanted for its prefix. */
   void announce(Route route);
 
+  /**
+   * Wants exactly {@code routes} (at most one per prefix), replacing everything wanted so far, in one step: no round
+   * sees a part of them.
+   */
+  void setRoutes(List<Route> routes);
+
   /** Wants no route for {@code prefix}. */
   void withdraw(Prefix prefix);
 

@@ -67,6 +67,21 @@ final class ReconcilingAnnouncer implements Announcer {
   }
 
   @Override
+  public void setRoutes(List<Route> routes) {
+    Map<Prefix, Route> next = new LinkedHashMap<>();
+    for (Route r : routes) {
+      if (next.put(r.prefix(), r) != null) {
+        throw new IllegalArgumentException("routes: " + r.prefix() + " twice (expected: at most one route per prefix)");
+      }
+    }
+    submit(() -> {
+      routesDecided = true;
+      wanted.clear();
+      wanted.putAll(next);
+    });
+  }
+
+  @Override
   public void withdraw(Prefix prefix) {
     submit(() -> {
       routesDecided = true;

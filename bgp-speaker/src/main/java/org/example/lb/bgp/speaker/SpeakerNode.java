@@ -196,12 +196,10 @@ public final class SpeakerNode implements RunningService {
   /** Makes gobgpd hold what {@code wanted} says for every configured prefix. */
   private void apply(Advertisement wanted) {
     advertisement = wanted;
-    for (Route route : routes(config)) {
-      switch (wanted) {
-        case Advertisement.Announce a -> announcer.announce(route.withMed(a.med()));
-        case Advertisement.Withdraw w -> announcer.withdraw(route.prefix());
-      }
-    }
+    announcer.setRoutes(switch (wanted) {
+      case Advertisement.Announce a -> routes(config).stream().map(r -> r.withMed(a.med())).toList();
+      case Advertisement.Withdraw w -> List.of();
+    });
   }
 
   /** Re-reads the config file; an invalid one is reported in one line and the running config kept. */
@@ -226,18 +224,15 @@ public final class SpeakerNode implements RunningService {
         reject(configFile + ": node, gobgpd, bgp.asn, bgp.routerId, bgp.listenPort and admin.port need a restart");
         return;
       }
-      List<Prefix> gone = new ArrayList<>(routes(current).stream().map(Route::prefix).toList());
-      gone.removeAll(routes(next).stream().map(Route::prefix).toList());
       config = next;
       announcer.setPeers(peers(next));
-      gone.forEach(announcer::withdraw);
       if (!next.health().equals(current.health()) || !next.announce().med().equals(current.announce().med())) {
         HealthCheck old = health;
         health = startHealth(next); // starts in INIT: the advertisement in force stays until UP or DOWN
         old.close();
       }
       if (decided) {
-        apply(advertisement);
+        apply(advertisement); // the new prefixes, next hops and attributes; dropped prefixes withdrawn
       }
       reloadsOk.increment();
       lastReload = Optional.of(Instant.now() + " applied");

@@ -93,6 +93,20 @@ class AnnouncerTest {
   }
 
   @Test
+  void setRoutesReplacesEverythingWantedInOneStep() throws Exception {
+    GobgpdProcess g = gobgpd();
+    Announcer a = announcer(g, List.of());
+    a.setRoutes(List.of(VIP4, VIP6));
+    flush(a);
+    assertThat(g.localRoutes()).containsExactlyInAnyOrder(VIP4, VIP6);
+    a.setRoutes(List.of(VIP4B, VIP6.withMed(1000)));
+    assertThat(flush(a).inSync()).isTrue();
+    assertThat(g.localRoutes()).containsExactlyInAnyOrder(VIP4B, VIP6.withMed(1000));
+    assertThatThrownBy(() -> a.setRoutes(List.of(VIP4, VIP4.withMed(5))))
+        .hasMessage("routes: 198.51.100.1/32 twice (expected: at most one route per prefix)");
+  }
+
+  @Test
   void aDemotedMedReplacesThePathInGobgpdsRib() throws Exception {
     GobgpdProcess g = gobgpd();
     Announcer a = announcer(g, List.of());

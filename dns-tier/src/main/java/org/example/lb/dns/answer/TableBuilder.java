@@ -40,8 +40,8 @@ import org.xbill.DNS.SOARecord;
  * that does not exist), one chunk per type its last name has.
  *
  * <p>Dynamic names ({@link DynamicRrsets}) get their A and AAAA answers from it, as gdnsd's DYNA: the zone must not
- * have A, AAAA or CNAME records there, nor delegate the name; a name without records is added with its empty
- * non-terminals. A CNAME chain ending at a dynamic name ends with the dynamic addresses.
+ * have A, AAAA or CNAME records there, name it as a name server, nor delegate it; a name without records is added with
+ * its empty non-terminals. A CNAME chain ending at a dynamic name ends with the dynamic addresses.
  */
 final class TableBuilder {
   /** The TTL of the RFC 8482 §4.2 HINFO answer to ANY (gdnsd's). */
@@ -145,7 +145,7 @@ final class TableBuilder {
 
   /**
    * The dynamic names of this zone (not of a deeper one), checked as gdnsd checks DYNA: no A, AAAA or CNAME beside
-   * them (gdnsd.zonefile(5), "DYNA"), not at or below a delegation.
+   * them, not the target of an NS record (gdnsd.zonefile(5), "DYNA"), not at or below a delegation.
    */
   private Set<WireName> dynamicNames(Zone zone, Map<WireName, Map<Integer, List<ZoneRecord>>> byName,
       Set<WireName> cuts) throws ZoneException {
@@ -160,6 +160,14 @@ final class TableBuilder {
       if (cut != null) {
         throw new ZoneException(zone.file() + ": " + name + ": dynamic name at or below the delegation " + cut
             + " (expected: a name this server is authoritative for)");
+      }
+      for (Map<Integer, List<ZoneRecord>> owner : byName.values()) {
+        for (ZoneRecord ns : owner.getOrDefault(RrType.NS.code(), List.of())) {
+          if (wire(((NSRecord) ns.record()).getTarget()).equals(name)) {
+            throw new ZoneException(zone.file() + ":" + ns.line() + ": " + name + ": dynamic name is the target of an "
+                + "NS record (expected: name servers with static addresses, as gdnsd requires for DYNA)");
+          }
+        }
       }
       Map<Integer, List<ZoneRecord>> types = byName.getOrDefault(name, Map.of());
       for (RrType t : new RrType[] {RrType.A, RrType.AAAA, RrType.CNAME}) {

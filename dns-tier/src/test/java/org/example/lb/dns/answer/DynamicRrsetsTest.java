@@ -119,6 +119,14 @@ class DynamicRrsetsTest {
   }
 
   @Test
+  void aNameServerCannotBeDynamic() {
+    assertThatThrownBy(() -> AnswerTable.build(List.of(TestZones.load("example.org")), Identity.none(),
+        failover(new AtomicInteger(), "ns1.example.org")))
+        .isInstanceOf(ZoneException.class)
+        .hasMessageContaining(":5: ns1.example.org.: dynamic name is the target of an NS record");
+  }
+
+  @Test
   void aDynamicNameBelowADelegationIsRefused() {
     assertThatThrownBy(() -> AnswerTable.build(List.of(TestZones.load("example.org")), Identity.none(),
         failover(new AtomicInteger(), "www.sub.example.org")))

@@ -25,12 +25,14 @@ final class StatesView {
       b.append(String.format(Locale.ROOT, "%-20s %-9s %-9s %-9s %s%n", e.getKey(), r.plugin(),
           r.state() + r.forced().map(f -> "!").orElse(""), r.ttl(), with));
       r.forced().ifPresent(f -> b.append("    forced ").append(f).append(" by admin_state\n"));
-      if (!r.names().isEmpty()) {
-        b.append("    names: ").append(String.join(", ", r.names())).append('\n');
+      if (r.names().isEmpty()) {
+        b.append("    no name bound\n");
+        continue;
       }
+      b.append("    names: ").append(String.join(", ", r.names())).append('\n');
       b.append("    answers:");
       r.answers().forEach((state, n) -> b.append(' ').append(state).append(' ').append(n));
-      b.append('\n');
+      b.append(r.answers().isEmpty() ? " none yet\n" : "\n");
     }
     b.append("\nadmin_state: ").append(s.adminState()).append(s.adminStateRejected() > 0 ? " (" + s.adminStateRejected()
         + " version(s) rejected)" : "").append('\n');

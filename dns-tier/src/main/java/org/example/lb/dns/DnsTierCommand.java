@@ -6,6 +6,7 @@ import org.example.lb.common.cli.Logs;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
+import org.example.lb.common.metrics.AdminClient;
 import org.example.lb.dns.answer.AnswerTable;
 import org.example.lb.dns.server.DnsConfig;
 import org.example.lb.dns.server.DnsNode;
@@ -23,9 +24,12 @@ import picocli.CommandLine.Option;
           + "atomically on reload (SIGHUP, or a changed config or zone file; a broken zone keeps its previous "
           + "version).",
       "EDNS0, NSID, CHAOS id.server/version.server, RFC 8482 minimal ANY, referrals with glue, CNAME chains inside "
-          + "a zone, wildcards. See docs/dns.md."
+          + "a zone, wildcards. See docs/dns.md.",
+      "Dynamic names answer from health-checked resources with gdnsd's semantics (multifo, simplefo, weighted; "
+          + "http_status, tcp_connect, extfile and static monitors; TTLs by health; admin_state overrides)."
     },
-    subcommands = {DnsTierCommand.Run.class, DnsTierCommand.Status.class, DnsTierCommand.CheckConfig.class})
+    subcommands = {DnsTierCommand.Run.class, DnsTierCommand.Status.class, DnsTierCommand.States.class,
+        DnsTierCommand.CheckConfig.class})
 public final class DnsTierCommand {
   public static void main(String[] args) {
     ServiceMain.exit(new DnsTierCommand(), args);
@@ -68,6 +72,29 @@ public final class DnsTierCommand {
     }
   }
 
+  @Command(name = "states", mixinStandardHelpOptions = true, description = "Show the running server's monitored "
+      + "states (gdnsdctl states: STATE and REAL, ! when forced by admin_state, TTL, last check) and what each "
+      + "resource answers with.")
+  static final class States extends Common implements Callable<Integer> {
+    @Option(names = "--json", description = "print the raw JSON (/states)")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      int port = load().admin().port();
+      String body;
+      try {
+        body = AdminClient.get(port, "/states");
+      } catch (java.io.IOException e) {
+        System.err.println("error: dns-tier states: " + e.getMessage());
+        return 1;
+      }
+      String text = json ? body : DnsNode.renderStates(body);
+      System.out.print(text.endsWith("\n") ? text : text + "\n");
+      return 0;
+    }
+  }
+
   @Command(name = "check-config", mixinStandardHelpOptions = true, description = "Validate a config file and its "
       + "zone files and print what they configure; exit 2 with file:line and the reason if invalid.")
   static final class CheckConfig extends Common implements Callable<Integer> {
@@ -79,7 +106,8 @@ public final class DnsTierCommand {
       table.zones().forEach(z -> zones.append(zones.isEmpty() ? "" : ", ").append(z.origin())
           .append(" (serial ").append(z.serial()).append(", ").append(z.records().size()).append(" records)"));
       System.out.println(config + ": valid: node " + c.node() + ", " + c.listen().addresses() + " port "
-          + c.listen().port() + ", " + c.workers() + " workers, zones " + zones);
+          + c.listen().port() + ", " + c.workers() + " workers, zones " + zones + (c.dynamic().isEmpty() ? ""
+          : ", " + c.dynamic().size() + " dynamic names from " + c.resources().size() + " resources"));
       return 0;
     }
   }

@@ -27,8 +27,8 @@ import java.util.logging.Logger;
  *
  * <p>Listeners run on the given executor, in order, one change at a time: give it the serialized
  * executor of the state machine that consumes the flags. Only regular files directly in the
- * directory are reported; files larger than {@value #MAX_BYTES} bytes are reported as their first
- * {@value #MAX_BYTES} bytes. The directory may be missing: it is then treated as empty. A file that exists but
+ * directory are reported; files larger than {@value #MAX_BYTES} bytes (or the limit given) are reported as their
+ * first {@value #MAX_BYTES} bytes. The directory may be missing: it is then treated as empty. A file that exists but
  * cannot be read (permissions, I/O error) keeps its last known content: it is not reported as removed.
  */
 public final class FlagDirectory implements AutoCloseable {
@@ -45,6 +45,7 @@ public final class FlagDirectory implements AutoCloseable {
 
   private final Path directory;
   private final Duration rescanInterval;
+  private final int maxBytes;
   private final Listener listener;
   private final Executor executor;
   private final Map<String, String> known = new HashMap<>(); // touched only by the watcher thread
@@ -52,9 +53,10 @@ public final class FlagDirectory implements AutoCloseable {
   private volatile boolean closed;
   private volatile WatchService watchService;
 
-  private FlagDirectory(Path directory, Duration rescanInterval, Executor executor, Listener listener) {
+  private FlagDirectory(Path directory, Duration rescanInterval, int maxBytes, Executor executor, Listener listener) {
     this.directory = directory;
     this.rescanInterval = rescanInterval;
+    this.maxBytes = maxBytes;
     this.executor = executor;
     this.listener = listener;
     this.thread = Thread.ofPlatform().daemon().name("flags-" + directory).unstarted(this::run);
@@ -66,7 +68,19 @@ public final class FlagDirectory implements AutoCloseable {
    * @param rescanInterval how often the whole directory is re-read even without an event (default 1s)
    */
   public static FlagDirectory watch(Path directory, Duration rescanInterval, Executor executor, Listener listener) {
-    FlagDirectory flags = new FlagDirectory(directory, rescanInterval, executor, listener);
+    return watch(directory, rescanInterval, MAX_BYTES, executor, listener);
+  }
+
+  /**
+   * As {@link #watch(Path, Duration, Executor, Listener)}, reading up to {@code maxBytes} of each file instead of
+   * {@value #MAX_BYTES} (state files listing many addresses).
+   */
+  public static FlagDirectory watch(Path directory, Duration rescanInterval, int maxBytes, Executor executor,
+      Listener listener) {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: at least 1)");
+    }
+    FlagDirectory flags = new FlagDirectory(directory, rescanInterval, maxBytes, executor, listener);
     flags.watchService = flags.register(); // before the first scan, so no change can fall between the two
     flags.scan();
     flags.thread.start();
@@ -152,7 +166,7 @@ public final class FlagDirectory implements AutoCloseable {
           if (name.startsWith(".") || !Files.isRegularFile(file)) {
             continue; // editors' and our own temporary files
           }
-          Optional<String> content = read(file);
+          Optional<String> content = read(file, maxBytes);
           if (content.isPresent()) {
             now.put(name, content.get());
           } else if (Files.exists(file) && known.containsKey(name)) {
@@ -183,9 +197,9 @@ public final class FlagDirectory implements AutoCloseable {
     }
   }
 
-  private static Optional<String> read(Path file) {
+  private static Optional<String> read(Path file, int maxBytes) {
     try (var in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes(MAX_BYTES);
+      byte[] bytes = in.readNBytes(maxBytes);
       return Optional.of(new String(bytes, StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       return Optional.empty();

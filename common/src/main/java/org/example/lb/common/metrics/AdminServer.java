@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -27,11 +28,23 @@ public final class AdminServer implements AutoCloseable {
    * @param statusJson produces the JSON document served at /status
    */
   public static AdminServer start(int port, Metrics metrics, Supplier<String> statusJson) throws IOException {
+    return start(port, metrics, statusJson, Map.of());
+  }
+
+  /**
+   * As {@link #start(int, Metrics, Supplier)}, also serving each of {@code moreJson}'s paths (e.g. {@code /states})
+   * with its JSON document.
+   */
+  public static AdminServer start(int port, Metrics metrics, Supplier<String> statusJson,
+      Map<String, Supplier<String>> moreJson) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
     server.createContext("/status", ex -> respond(ex, "application/json", statusJson.get()));
-    server.createContext("/", ex -> respond(ex, "text/plain", "see /metrics and /status\n"));
+    moreJson.forEach((path, json) -> server.createContext(path, ex -> respond(ex, "application/json", json.get())));
+    String paths = String.join(", ", java.util.stream.Stream.concat(java.util.stream.Stream.of("/metrics",
+        "/status"), moreJson.keySet().stream().sorted()).toList());
+    server.createContext("/", ex -> respond(ex, "text/plain", "see " + paths + "\n"));
     server.start();
     return new AdminServer(server);
   }

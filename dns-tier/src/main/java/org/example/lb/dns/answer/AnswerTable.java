@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.example.lb.dns.wire.Chunk;
 import org.example.lb.dns.wire.ChunkCompiler;
 import org.example.lb.dns.wire.ChunkCompiler.Section;
@@ -55,12 +56,13 @@ public final class AnswerTable {
   }
 
   /**
-   * As {@link #build(List, Identity)}, with the A and AAAA RRsets that {@code dynamic} binds answered by it.
+   * As {@link #build(List, Identity)}, with the A and AAAA answers of {@code dynamic}'s names answered by it (each name
+   * belongs to the deepest zone it is in; a name in no zone is ignored).
    *
-   * @throws ZoneException (file:line) when a zone cannot be compiled
+   * @throws ZoneException (file:line) when a zone cannot be compiled, e.g. it has A records at a dynamic name
    */
   public static AnswerTable build(List<Zone> zones, Identity identity, DynamicRrsets dynamic) throws ZoneException {
-    TableBuilder builder = new TableBuilder(dynamic);
+    TableBuilder builder = new TableBuilder(dynamic, zones.stream().map(Zone::origin).toList());
     List<Zone> byDepth = zones.stream().sorted(Comparator.comparingInt(z -> z.origin().labelOffsets().length))
         .toList();
     for (Zone z : byDepth) {
@@ -96,8 +98,8 @@ public final class AnswerTable {
     return nsid;
   }
 
-  /** The answer to a parsed query of class IN or ANY. */
-  Chunk answer(Query q) {
+  /** The answer to a parsed query of class IN or ANY; {@code random} is the worker's (dynamic answers draw from it). */
+  Chunk answer(Query q, RandomGenerator random) {
     byte[] name = q.lowerName();
     int length = q.qnameLength();
     int labels = q.labelCount();
@@ -111,10 +113,10 @@ public final class AnswerTable {
         return node.referral;
       }
       if (i == 0) {
-        return node.answer(q.qtype());
+        return node.answer(q.qtype(), random);
       }
       Node wildcard = node.wildcard;
-      return wildcard != null ? wildcard.answer(q.qtype()) : node.nxdomain;
+      return wildcard != null ? wildcard.answer(q.qtype(), random) : node.nxdomain;
     }
     return REFUSED;
   }

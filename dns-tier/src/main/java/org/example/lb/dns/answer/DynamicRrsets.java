@@ -1,44 +1,59 @@
 package org.example.lb.dns.answer;
 
+import java.net.InetAddress;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import org.example.lb.dns.wire.Chunk;
 import org.example.lb.dns.wire.WireName;
-import org.xbill.DNS.Record;
 
 /**
- * Binds address RRsets to dynamic sources: the extension point for health-driven answers (gdnsd's multifo,
- * simplefo, weighted). Asked once per table build for the A and the AAAA RRset of every authoritative name of every
- * zone (the zone's own records are the static fallback); the {@link Answer} it returns is then asked once per query.
+ * Names whose address records are dynamic (gdnsd's {@code DYNA}): their A and AAAA answers come from a health-checked
+ * resource instead of the zone file. Asked once per table build.
  *
- * <p>The intended use: at bind time, compile one chunk per health state combination of the name's resources (a few:
- * e.g. "primary up" / "primary down, secondary up" / "all down", each with its own records and TTL) with the given
- * {@link RrsetCompiler}, and return an {@link Answer} that indexes them by a value read from the current health
- * snapshot (a volatile field or an atomic reference swapped by the monitors). The query path then stays a volatile
- * read and an array index; a health change needs no table rebuild. See docs/dns.md, "Dynamic answers".
+ * <p>Like gdnsd's DYNA (gdnsd.zonefile(5)), a dynamic name cannot also have A, AAAA or CNAME records in its zone (the
+ * zone fails to load, naming the record's line); it may have any other type, and need not exist in the zone at all (the
+ * table then gets the name, with its empty non-terminals). A CNAME chain inside the zone that ends at a dynamic name
+ * gets dynamic answers too: {@link #bind} is then called for the chain's end with a compiler that writes the chain
+ * first.
+ *
+ * <p>The {@link Answer} returned must pick among chunks compiled beforehand with the given {@link RrsetCompiler} (one
+ * per health state, recompiled when the resource's health changes, off the query path): answering stays a volatile read
+ * and an array index, and a health change needs no table rebuild.
  */
-@FunctionalInterface
 public interface DynamicRrsets {
-  /** Compiles records into the answer chunk for one name: owner the question name, AA set, NOERROR. */
+  /** Compiles an address RRset into the answer chunk for one bound name (or one CNAME chain ending there). */
   @FunctionalInterface
   interface RrsetCompiler {
     /**
-     * The chunk answering with {@code rrset} (all of one type, owned by the bound name; each record's TTL is kept).
-     * An empty list gives the zone's NODATA answer (NOERROR with the SOA).
+     * The chunk answering with {@code addresses} (all of the bound type's family) with {@code ttl}: owner the question
+     * name (or the chain's last name), AA, NOERROR. An empty list gives the zone's NODATA answer (NOERROR with the SOA;
+     * after a chain, the chain and the SOA).
      */
-    Chunk compile(List<Record> rrset);
+    Chunk compile(List<InetAddress> addresses, long ttl);
   }
 
+  /** The names with dynamic A and AAAA answers. */
+  Set<WireName> names();
+
   /**
-   * The answer to use for {@code type} (A or AAAA) at {@code name}, or empty to serve the zone's records.
+   * The answer for {@code type} (A or AAAA) at {@code name}, one of {@link #names()}.
    *
-   * @param zoneRrset the zone file's records for the name and type
-   * @param compiler compiles candidate RRsets for this name
+   * @param compiler compiles candidate RRsets for this name (or for a CNAME chain ending at it)
    */
-  Optional<Answer> bind(WireName name, int type, List<Record> zoneRrset, RrsetCompiler compiler);
+  Answer bind(WireName name, int type, RrsetCompiler compiler);
 
   /** No dynamic answers: every RRset is served as the zone file has it. */
   static DynamicRrsets none() {
-    return (name, type, zoneRrset, compiler) -> Optional.empty();
+    return new DynamicRrsets() {
+      @Override
+      public Set<WireName> names() {
+        return Set.of();
+      }
+
+      @Override
+      public Answer bind(WireName name, int type, RrsetCompiler compiler) {
+        throw new IllegalArgumentException(name + " is not dynamic");
+      }
+    };
   }
 }

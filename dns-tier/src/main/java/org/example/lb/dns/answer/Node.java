@@ -1,5 +1,6 @@
 package org.example.lb.dns.answer;
 
+import java.util.random.RandomGenerator;
 import org.example.lb.dns.wire.Chunk;
 import org.example.lb.dns.wire.RrType;
 
@@ -41,8 +42,8 @@ final class Node {
     this.nxdomain = nxdomain;
   }
 
-  /** The chunk for a query of {@code qtype} at exactly this name. */
-  Chunk answer(int qtype) {
+  /** The chunk for a query of {@code qtype} at exactly this name ({@code random}: the worker's, for dynamic answers). */
+  Chunk answer(int qtype, RandomGenerator random) {
     if (kind == Kind.REFERRAL) {
       return referral;
     }
@@ -52,7 +53,7 @@ final class Node {
     int[] t = types;
     for (int i = 0; i < t.length; i++) { // a handful of types per name: a scan beats a search
       if (t[i] == qtype) {
-        return answers[i].chunk();
+        return answers[i].chunk(random);
       }
     }
     return otherwise;

@@ -1,6 +1,8 @@
 package org.example.lb.dns.answer;
 
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Turns one query's bytes into the response's bytes: one per worker thread (it owns its {@link org.example.lb.dns.wire.Query}), no allocation,
@@ -28,7 +30,15 @@ public interface Responder {
    * @param stats where outcomes are counted
    */
   static Responder create(Supplier<AnswerTable> table, QueryStats stats) {
-    return new WireResponder(table, stats);
+    return new WireResponder(table, stats, new SplittableRandom());
+  }
+
+  /**
+   * A responder whose weighted choices draw from {@code random} (tests give a seeded one to get the same choices every
+   * run); it must not be shared with another thread.
+   */
+  static Responder create(Supplier<AnswerTable> table, QueryStats stats, RandomGenerator random) {
+    return new WireResponder(table, stats, random);
   }
 
   /**

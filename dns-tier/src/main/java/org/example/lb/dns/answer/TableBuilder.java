@@ -1,5 +1,6 @@
 package org.example.lb.dns.answer;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.example.lb.dns.wire.Chunk;
@@ -38,6 +38,10 @@ import org.xbill.DNS.SOARecord;
  * additional, AA clear; RFC 1034 §4.3.2 step 3b); per name one chunk per type present, one for ANY, and for a CNAME
  * the chain followed inside the zone (RFC 1034 §4.3.2 step 3a; RFC 6604 for the rcode of a chain that ends in a name
  * that does not exist), one chunk per type its last name has.
+ *
+ * <p>Dynamic names ({@link DynamicRrsets}) get their A and AAAA answers from it, as gdnsd's DYNA: the zone must not
+ * have A, AAAA or CNAME records there, name it as a name server, nor delegate it; a name without records is added with
+ * its empty non-terminals. A CNAME chain ending at a dynamic name ends with the dynamic addresses.
  */
 final class TableBuilder {
   /** The TTL of the RFC 8482 §4.2 HINFO answer to ANY (gdnsd's). */
@@ -48,9 +52,12 @@ final class TableBuilder {
   private final Map<NameTable.Key, Node> entries = new HashMap<>();
   private final Chunk anyHinfo;
   private final DynamicRrsets dynamic;
+  /** Every zone's apex: a dynamic name belongs to the deepest zone it is in. */
+  private final List<WireName> origins;
 
-  TableBuilder(DynamicRrsets dynamic) {
+  TableBuilder(DynamicRrsets dynamic, List<WireName> origins) {
     this.dynamic = dynamic;
+    this.origins = List.copyOf(origins);
     byte[] rfc8482 = {7, 'R', 'F', 'C', '8', '4', '8', '2', 0};
     anyHinfo = ChunkCompiler.below(WireName.ROOT)
         .add(Section.ANSWER, ChunkCompiler.QNAME, RrType.HINFO.code(), RrClass.IN.code(), ANY_HINFO_TTL, rfc8482)
@@ -88,19 +95,22 @@ final class TableBuilder {
       byName.computeIfAbsent(wire(zr.record().getName()), n -> new TreeMap<>())
           .computeIfAbsent(zr.record().getType(), t -> new ArrayList<>()).add(zr);
     }
-    Set<WireName> names = new LinkedHashSet<>(); // owners and the empty non-terminals between them and the apex
-    for (WireName owner : byName.keySet()) { // every ancestor up to the apex exists (RFC 8020)
-      WireName n = owner;
-      while (names.add(n) && !n.equals(apex)) {
-        n = n.parent();
-      }
-    }
     Set<WireName> cuts = new HashSet<>();
     byName.forEach((name, types) -> {
       if (!name.equals(apex) && types.containsKey(RrType.NS.code())) {
         cuts.add(name);
       }
     });
+    Set<WireName> dynamicHere = dynamicNames(zone, byName, cuts);
+    Set<WireName> names = new LinkedHashSet<>(); // owners and the empty non-terminals between them and the apex
+    List<WireName> owners = new ArrayList<>(byName.keySet());
+    owners.addAll(dynamicHere);
+    for (WireName owner : owners) { // every ancestor up to the apex exists (RFC 8020)
+      WireName n = owner;
+      while (names.add(n) && !n.equals(apex)) {
+        n = n.parent();
+      }
+    }
 
     Chunk nodata = soaChunk(zone, Rcode.NOERROR);
     Chunk nxdomain = soaChunk(zone, Rcode.NXDOMAIN);
@@ -116,7 +126,8 @@ final class TableBuilder {
       if (cut != null) {
         node = new Node(Node.Kind.REFERRAL, new int[0], new Answer[0], null, null, referrals.get(cut), nxdomain);
       } else {
-        node = authoritative(zone, name, byName.getOrDefault(name, Map.of()), byName, names, cuts, nodata, nxdomain);
+        node = authoritative(zone, name, byName.getOrDefault(name, Map.of()), byName, names, cuts, dynamicHere,
+            nodata, nxdomain);
       }
       local.put(name, node);
     }
@@ -130,6 +141,46 @@ final class TableBuilder {
       }
     }
     local.forEach((name, node) -> entries.put(new NameTable.Key(name.lower()), node));
+  }
+
+  /**
+   * The dynamic names of this zone (not of a deeper one), checked as gdnsd checks DYNA: no A, AAAA or CNAME beside
+   * them, not the target of an NS record (gdnsd.zonefile(5), "DYNA"), not at or below a delegation.
+   */
+  private Set<WireName> dynamicNames(Zone zone, Map<WireName, Map<Integer, List<ZoneRecord>>> byName,
+      Set<WireName> cuts) throws ZoneException {
+    WireName apex = zone.origin();
+    Set<WireName> here = new LinkedHashSet<>();
+    for (WireName name : dynamic.names()) {
+      if (!name.isAtOrBelow(apex) || origins.stream().anyMatch(o -> !o.equals(apex) && o.isAtOrBelow(apex)
+          && name.isAtOrBelow(o))) {
+        continue; // another zone's
+      }
+      WireName cut = cutAbove(name, apex, cuts);
+      if (cut != null) {
+        throw new ZoneException(zone.file() + ": " + name + ": dynamic name at or below the delegation " + cut
+            + " (expected: a name this server is authoritative for)");
+      }
+      for (Map<Integer, List<ZoneRecord>> owner : byName.values()) {
+        for (ZoneRecord ns : owner.getOrDefault(RrType.NS.code(), List.of())) {
+          if (wire(((NSRecord) ns.record()).getTarget()).equals(name)) {
+            throw new ZoneException(zone.file() + ":" + ns.line() + ": " + name + ": dynamic name is the target of an "
+                + "NS record (expected: name servers with static addresses, as gdnsd requires for DYNA)");
+          }
+        }
+      }
+      Map<Integer, List<ZoneRecord>> types = byName.getOrDefault(name, Map.of());
+      for (RrType t : new RrType[] {RrType.A, RrType.AAAA, RrType.CNAME}) {
+        List<ZoneRecord> clash = types.get(t.code());
+        if (clash != null) {
+          throw new ZoneException(zone.file() + ":" + clash.getFirst().line() + ": " + name + ": " + t
+              + " record at a dynamic name (expected: no A, AAAA or CNAME where the addresses come from a resource,"
+              + " as with gdnsd's DYNA)");
+        }
+      }
+      here.add(name);
+    }
+    return here;
   }
 
   private static boolean endsWith(byte[] name, byte[] suffix) {
@@ -170,35 +221,32 @@ final class TableBuilder {
   }
 
   private Node authoritative(Zone zone, WireName name, Map<Integer, List<ZoneRecord>> records,
-      Map<WireName, Map<Integer, List<ZoneRecord>>> byName, Set<WireName> names, Set<WireName> cuts, Chunk nodata,
-      Chunk nxdomain) throws ZoneException {
+      Map<WireName, Map<Integer, List<ZoneRecord>>> byName, Set<WireName> names, Set<WireName> cuts,
+      Set<WireName> dynamicHere, Chunk nodata, Chunk nxdomain) throws ZoneException {
     // a wildcard's answers are for names below its parent: only the parent's suffixes are known to be in the question
     WireName base = isWildcard(name) ? name.parent() : name;
     List<ZoneRecord> cname = records.get(RrType.CNAME.code());
     if (cname == null) {
-      int[] types = records.keySet().stream().mapToInt(Integer::intValue).toArray();
-      Answer[] answers = new Answer[types.length];
-      for (int i = 0; i < types.length; i++) {
+      Map<Integer, Answer> byType = new TreeMap<>();
+      records.forEach((type, rrset) -> {
         ChunkCompiler c = ChunkCompiler.below(base);
-        addRrset(c, Section.ANSWER, ChunkCompiler.QNAME, records.get(types[i]));
-        answers[i] = Answer.fixed(c.build(true, Rcode.NOERROR));
-        if (types[i] == RrType.A.code() || types[i] == RrType.AAAA.code()) {
-          List<Record> zoneRrset = records.get(types[i]).stream().map(ZoneRecord::record).toList();
-          Optional<Answer> bound = dynamic.bind(name, types[i], zoneRrset, rrset -> {
-            if (rrset.isEmpty()) {
+        addRrset(c, Section.ANSWER, ChunkCompiler.QNAME, rrset);
+        byType.put(type, Answer.fixed(c.build(true, Rcode.NOERROR)));
+      });
+      if (dynamicHere.contains(name)) {
+        for (RrType t : new RrType[] {RrType.A, RrType.AAAA}) {
+          byType.put(t.code(), dynamic.bind(name, t.code(), (addresses, ttl) -> {
+            if (addresses.isEmpty()) {
               return nodata;
             }
             ChunkCompiler d = ChunkCompiler.below(base);
-            for (Record r : rrset) {
-              d.add(Section.ANSWER, ChunkCompiler.QNAME, r.getType(), r.getDClass(), r.getTTL(), rdata(r));
-            }
+            addAddresses(d, ChunkCompiler.QNAME, t, addresses, ttl);
             return d.build(true, Rcode.NOERROR);
-          });
-          if (bound.isPresent()) {
-            answers[i] = bound.get();
-          }
+          }));
         }
       }
+      int[] types = byType.keySet().stream().mapToInt(Integer::intValue).toArray();
+      Answer[] answers = byType.values().toArray(new Answer[0]);
       return new Node(Node.Kind.AUTHORITATIVE, types, answers, nodata, anyHinfo, null, nxdomain);
     }
     // follow the chain inside the zone
@@ -247,6 +295,19 @@ final class TableBuilder {
           answers.add(Answer.fixed(chainChunk(base, chain, owners, d, null, Rcode.NOERROR, e.getValue())));
         }
       }
+      if (dynamicHere.contains(d.owner())) { // the chain ends at a dynamic name
+        for (RrType t : new RrType[] {RrType.A, RrType.AAAA}) {
+          types.add(t.code());
+          answers.add(dynamic.bind(d.owner(), t.code(), (addresses, ttl) -> {
+            if (addresses.isEmpty()) {
+              return otherwise;
+            }
+            ChunkCompiler c = chainCompiler(base, chain, owners);
+            addAddresses(c, d.owner(), t, addresses, ttl);
+            return c.build(true, Rcode.NOERROR);
+          }));
+        }
+      }
     }
     types.add(RrType.CNAME.code());
     answers.add(Answer.fixed(cnameOnly));
@@ -269,12 +330,7 @@ final class TableBuilder {
   /** The CNAMEs of a chain, then the last name's RRset (if any), then the SOA (if {@code soaOf}). */
   private Chunk chainChunk(WireName base, List<Record> chain, List<WireName> owners, Data end, Zone soaOf,
       Rcode rcode, List<ZoneRecord> finalRrset) {
-    ChunkCompiler c = ChunkCompiler.below(base);
-    for (int i = 0; i < chain.size(); i++) {
-      Record r = chain.get(i);
-      c.add(Section.ANSWER, i == 0 ? ChunkCompiler.QNAME : owners.get(i), r.getType(), r.getDClass(), r.getTTL(),
-          rdata(r));
-    }
+    ChunkCompiler c = chainCompiler(base, chain, owners);
     if (finalRrset != null) {
       addRrset(c, Section.ANSWER, end.owner(), finalRrset);
     }
@@ -282,6 +338,29 @@ final class TableBuilder {
       addSoa(c, soaOf);
     }
     return c.build(true, rcode);
+  }
+
+  /** A compiler holding the CNAMEs of a chain. */
+  private static ChunkCompiler chainCompiler(WireName base, List<Record> chain, List<WireName> owners) {
+    ChunkCompiler c = ChunkCompiler.below(base);
+    for (int i = 0; i < chain.size(); i++) {
+      Record r = chain.get(i);
+      c.add(Section.ANSWER, i == 0 ? ChunkCompiler.QNAME : owners.get(i), r.getType(), r.getDClass(), r.getTTL(),
+          rdata(r));
+    }
+    return c;
+  }
+
+  /** A dynamic address RRset: one TTL for the set (RFC 2181 §5.2), as the resource computed it. */
+  private static void addAddresses(ChunkCompiler c, WireName owner, RrType type, List<InetAddress> addresses,
+      long ttl) {
+    for (InetAddress a : addresses) {
+      byte[] rdata = a.getAddress();
+      if (rdata.length != (type.equals(RrType.A) ? 4 : 16)) {
+        throw new IllegalArgumentException(a + " in a " + type + " RRset");
+      }
+      c.add(Section.ANSWER, owner, type.code(), RrClass.IN.code(), ttl, rdata);
+    }
   }
 
   private static Target resolve(WireName target, WireName apex, Map<WireName, Map<Integer, List<ZoneRecord>>> byName,

@@ -1,6 +1,7 @@
 package org.example.lb.dns.answer;
 
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import org.example.lb.dns.answer.QueryStats.Stat;
 import org.example.lb.dns.wire.Chunk;
 import org.example.lb.dns.wire.Query;
@@ -18,10 +19,12 @@ final class WireResponder implements Responder {
   private final Query query = new Query();
   private final Supplier<AnswerTable> table;
   private final QueryStats stats;
+  private final RandomGenerator random;
 
-  WireResponder(Supplier<AnswerTable> table, QueryStats stats) {
+  WireResponder(Supplier<AnswerTable> table, QueryStats stats, RandomGenerator random) {
     this.table = table;
     this.stats = stats;
+    this.random = random;
   }
 
   @Override
@@ -78,7 +81,7 @@ final class WireResponder implements Responder {
       }
       default -> {
         int qclass = q.qclass();
-        chunk = qclass == RrClass.IN.code() || qclass == RrClass.ANY.code() ? t.answer(q)
+        chunk = qclass == RrClass.IN.code() || qclass == RrClass.ANY.code() ? t.answer(q, random)
             : qclass == RrClass.CH.code() ? t.chaos(q) : AnswerTable.refused();
         rcode = chunk.rcode();
       }

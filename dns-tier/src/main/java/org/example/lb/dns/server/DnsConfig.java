@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.example.lb.common.config.Validation;
 import org.example.lb.dns.answer.Identity;
+import org.example.lb.dns.health.ServiceType;
+import org.example.lb.dns.resource.Binding;
+import org.example.lb.dns.resource.ResourceConfig;
 import org.example.lb.dns.wire.WireName;
 
 /**
@@ -30,7 +33,17 @@ import org.example.lb.dns.wire.WireName;
  * chaos: { id: dns1, version: "dns-tier 0.1" }   # id.server / version.server, class CH
  * tcp: { idleTimeout: 10s, maxConnections: 1024 }
  * admin: { port: 9500 }
+ * serviceTypes:                  # how addresses are monitored (gdnsd's service_types): see ServiceType
+ *   http: { plugin: http_status, port: 80, urlPath: /healthcheck, interval: 10s }
+ * resources:                     # health-checked address sets (gdnsd's multifo, simplefo, weighted): see ResourceConfig
+ *   www: { plugin: multifo, addresses: [192.0.2.1, 192.0.2.2], serviceTypes: [http] }
+ * dynamic:                       # names answered from a resource (gdnsd's DYNA): see Binding
+ *   www.example.com: { resource: www, ttl: 300, minTtl: 30 }
+ * adminState: admin_state        # forced states (gdnsd's admin_state file); relative to this file's directory
  * </pre>
+ *
+ * <p>Relative extfile names are found in {@code ext/} beside this file ({@code /etc/lb/ext/} for
+ * {@code /etc/lb/dns-tier.yaml}).
  *
  * @param node this node's name (status, logs; the default CHAOS id)
  * @param listen where queries are received
@@ -40,9 +53,15 @@ import org.example.lb.dns.wire.WireName;
  * @param chaos the CHAOS-class identity answers
  * @param tcp TCP connection handling (RFC 7766)
  * @param admin the local admin endpoint (metrics, status)
+ * @param serviceTypes name → how to monitor an address; {@code up} and {@code down} are built in
+ * @param resources name → a resource
+ * @param dynamic name (in one of the zones) → the resource answering its A and AAAA queries; the zone must not have
+ *     A, AAAA or CNAME records there (as gdnsd's DYNA)
+ * @param adminState the admin_state file, relative to this file's directory; default {@code admin_state}
  */
 public record DnsConfig(String node, Listen listen, int workers, Map<String, String> zones, Optional<String> nsid,
-    Chaos chaos, Tcp tcp, Admin admin) {
+    Chaos chaos, Tcp tcp, Admin admin, Map<String, ServiceType> serviceTypes, Map<String, ResourceConfig> resources,
+    Map<String, Binding> dynamic, Optional<String> adminState) {
 
   public DnsConfig {
     nonBlank("node", node);
@@ -72,6 +91,66 @@ public record DnsConfig(String node, Listen listen, int workers, Map<String, Str
     chaos = chaos == null ? new Chaos(null, null) : chaos;
     tcp = tcp == null ? new Tcp(null, 0) : tcp;
     admin = admin == null ? new Admin(0) : admin;
+    serviceTypes = serviceTypes == null ? Map.of() : java.util.Collections.unmodifiableMap(
+        new LinkedHashMap<>(serviceTypes));
+    for (String name : serviceTypes.keySet()) {
+      if (name.equals("up") || name.equals("down")) {
+        throw invalid("serviceTypes." + name, name, "another name: up and down are built in");
+      }
+    }
+    resources = resources == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(resources));
+    for (Map.Entry<String, ResourceConfig> r : resources.entrySet()) {
+      List<String> types = r.getValue().serviceTypes();
+      for (int i = 0; i < types.size(); i++) {
+        if (!types.get(i).equals("up") && !types.get(i).equals("down") && !serviceTypes.containsKey(types.get(i))) {
+          throw invalid("resources." + r.getKey() + ".serviceTypes[" + i + "]", types.get(i),
+              "a service type defined in serviceTypes, or up, or down");
+        }
+      }
+    }
+    dynamic = dynamic == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dynamic));
+    List<WireName> bound = new ArrayList<>();
+    for (Map.Entry<String, Binding> d : dynamic.entrySet()) {
+      String field = "dynamic." + d.getKey();
+      WireName name = dynamicName(field, d.getKey());
+      if (bound.contains(name)) {
+        throw invalid(field, d.getKey(), "each name once");
+      }
+      bound.add(name);
+      if (seen.stream().noneMatch(name::isAtOrBelow)) {
+        throw invalid(field, d.getKey(), "a name in one of the zones " + zones.keySet());
+      }
+      if (!resources.containsKey(d.getValue().resource())) {
+        throw invalid(field + ".resource", d.getValue().resource(), "a resource defined in resources");
+      }
+    }
+    adminState = adminState == null ? Optional.empty() : adminState;
+    adminState.ifPresent(a -> nonBlank("adminState", a));
+  }
+
+  private static WireName dynamicName(String field, String text) {
+    try {
+      return WireName.of(text.toLowerCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid(field, text, "a domain name such as www.example.com");
+    }
+  }
+
+  /** The dynamic names and their bindings. */
+  public Map<WireName, Binding> dynamicNames() {
+    Map<WireName, Binding> out = new LinkedHashMap<>();
+    dynamic.forEach((name, binding) -> out.put(dynamicName("dynamic", name), binding));
+    return out;
+  }
+
+  /** The admin_state file, resolved against {@code configDir}. */
+  public Path adminStateFile(Path configDir) {
+    return configDir.resolve(adminState.orElse("admin_state"));
+  }
+
+  /** Where relative extfile names are found: {@code ext/} in {@code configDir}. */
+  public static Path extDirectory(Path configDir) {
+    return configDir.resolve("ext");
   }
 
   static WireName zoneName(String text) {

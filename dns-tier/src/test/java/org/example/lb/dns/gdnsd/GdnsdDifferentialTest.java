@@ -232,7 +232,8 @@ class GdnsdDifferentialTest {
     return out;
   }
 
-  private static byte[] exchange(int port, byte[] query, boolean tcp) throws IOException {
+  /** Sends {@code query} to 127.0.0.1:{@code port}; the response, or null when none came over UDP within 500 ms. */
+  static byte[] exchange(int port, byte[] query, boolean tcp) throws IOException {
     if (tcp) {
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
         s.setSoTimeout(2000);

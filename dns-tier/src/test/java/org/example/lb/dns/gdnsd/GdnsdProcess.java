@@ -33,6 +33,16 @@ final class GdnsdProcess extends ChildProcess {
    * @param options extra lines for the {@code options} stanza
    */
   static GdnsdProcess start(Path dir, int port, Map<String, Path> zones, List<String> options) throws IOException {
+    return start(dir, port, zones, options, "", Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, int, Map, List)}, with more top-level config ({@code service_types}, {@code plugins}) and
+   * environment variables (e.g. {@code GDNSD_TESTSUITE_NODELAY}, which makes gdnsd apply monitor and admin_state
+   * changes at once instead of after about a second).
+   */
+  static GdnsdProcess start(Path dir, int port, Map<String, Path> zones, List<String> options, String stanzas,
+      Map<String, String> environment) throws IOException {
     Path gdnsd = Tools.require("/usr/sbin/gdnsd");
     Path config = dir.resolve("gdnsd");
     Files.createDirectories(config.resolve("zones"));
@@ -46,11 +56,14 @@ final class GdnsdProcess extends ChildProcess {
     for (String o : options) {
       text.append("  ").append(o).append('\n');
     }
-    text.append("}\n");
+    text.append("}\n").append(stanzas);
+    Files.createDirectories(stateDirectory(dir));
     Files.writeString(config.resolve("config"), text);
     Path log = dir.resolve("gdnsd.log");
-    GdnsdProcess p = new GdnsdProcess(launch(List.of(gdnsd.toString(), "-c", config.toString(), "start"), log, dir),
-        log, port);
+    ProcessBuilder builder = new ProcessBuilder(gdnsd.toString(), "-c", config.toString(), "start")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).directory(dir.toFile());
+    builder.environment().putAll(environment);
+    GdnsdProcess p = new GdnsdProcess(builder.start(), log, port);
     try {
       Poll.until(Duration.ofSeconds(20), () -> "gdnsd to answer; its log: " + p.log(), () -> {
         if (!p.isAlive()) {
@@ -67,6 +80,11 @@ final class GdnsdProcess extends ChildProcess {
 
   int port() {
     return port;
+  }
+
+  /** Where gdnsd reads its admin_state file when started in {@code dir}. */
+  static Path stateDirectory(Path dir) {
+    return dir.resolve("gdnsd").resolve("state");
   }
 
   /** Whether a query for the root gets any answer within 200 ms. */

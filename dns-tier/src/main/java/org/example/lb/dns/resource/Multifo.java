@@ -1,0 +1,59 @@
+package org.example.lb.dns.resource;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.example.lb.dns.health.HealthSnapshot;
+import org.example.lb.dns.health.HealthState;
+
+/**
+ * gdnsd's multifo (gdnsd-plugin-multifo(8)), per address family: every address not DOWN; when fewer than
+ * {@code ceil(upThresh × count)} are, every address (and the resource is DOWN). The TTL is the least of all the
+ * addresses' TTLs, both families.
+ */
+record Multifo(String name, List<InetAddress> v4, List<InetAddress> v6, List<String> serviceTypes, double upThresh,
+    boolean ignoreHealth) implements Resource {
+
+  @Override
+  public ResourceConfig.Plugin plugin() {
+    return ResourceConfig.Plugin.MULTIFO;
+  }
+
+  @Override
+  public List<InetAddress> addresses() {
+    List<InetAddress> all = new ArrayList<>(v4);
+    all.addAll(v6);
+    return all;
+  }
+
+  private record Family(ResourceState state, HealthState health, Choice choice) {}
+
+  @Override
+  public Selection select(HealthSnapshot health) {
+    Family four = family(health, v4);
+    Family six = family(health, v6);
+    return new Selection(four.state().worst(six.state()), four.health().worst(six.health()), four.choice(),
+        six.choice());
+  }
+
+  private Family family(HealthSnapshot health, List<InetAddress> addresses) {
+    if (addresses.isEmpty()) {
+      return new Family(ResourceState.UP, HealthState.UP, Choice.NONE);
+    }
+    HealthState worst = HealthState.UP;
+    List<InetAddress> notDown = new ArrayList<>();
+    for (InetAddress a : addresses) {
+      HealthState s = Resource.stateOf(health, this, a);
+      worst = worst.worst(s);
+      if (!s.down()) {
+        notDown.add(a);
+      }
+    }
+    int needed = (int) Math.ceil(addresses.size() * upThresh); // gdnsd_uscale_ceil
+    if (notDown.size() < needed) {
+      return new Family(ResourceState.DOWN, HealthState.down(worst.ttl()), new Choice.Listed(addresses));
+    }
+    return new Family(notDown.size() == addresses.size() ? ResourceState.UP : ResourceState.DEGRADED,
+        HealthState.up(worst.ttl()), new Choice.Listed(ignoreHealth ? addresses : notDown));
+  }
+}

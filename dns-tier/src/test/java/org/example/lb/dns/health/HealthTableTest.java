@@ -1,0 +1,244 @@
+package org.example.lb.dns.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.example.lb.common.test.ManualCheckScheduler;
+import org.example.lb.common.test.Poll;
+import org.example.lb.dns.CapturedLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monitoring core without sockets: static monitors, extfiles (gdnsd-plugin-extfile(8): direct and monitor mode,
+ * bad lines, half-written files) and admin_state overrides (gdnsd(8) "ADMIN STATE FILE"). Time is the test's
+ * ({@link ManualCheckScheduler}); file changes are waited for by polling the published snapshot.
+ */
+class HealthTableTest {
+  static final Duration DEADLINE = Duration.ofSeconds(10);
+  @TempDir Path dir;
+  private final ManualCheckScheduler scheduler = new ManualCheckScheduler();
+  private HealthTable table;
+  private Path ext;
+
+  @BeforeEach
+  void start() throws Exception {
+    ext = dir.resolve("ext");
+    Files.createDirectories(ext);
+    table = HealthTable.start(dir.resolve("admin_state"), scheduler, Clock.systemUTC());
+  }
+
+  @AfterEach
+  void stop() {
+    table.close();
+  }
+
+  static InetAddress ip(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private MonitorSpec spec(String address, String typeName, ServiceType type) {
+    return new MonitorSpec(ip(address), typeName, type, ext);
+  }
+
+  static ServiceType extfile(String file, boolean direct, Duration interval, int up, int ok, int down, Long defTtl,
+      boolean defDown) {
+    return new ServiceType(ServiceType.Plugin.EXTFILE, 0, null, Optional.empty(), null, interval, null, up, ok, down,
+        file, direct, defDown, defTtl, null, null);
+  }
+
+  static ServiceType fixed(String state, Long ttl) {
+    return new ServiceType(ServiceType.Plugin.STATIC, 0, null, Optional.empty(), null, null, null, 0, 0, 0, null,
+        null, null, null, state, ttl);
+  }
+
+  /** Replaces {@code file} in one step (a temporary dotfile renamed), so watchers see only whole versions. */
+  static void write(Path file, String text) throws java.io.IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private HealthState state(String monitor) {
+    return table.snapshot().monitors().get(monitor).effective();
+  }
+
+  private void until(String monitor, HealthState expected) {
+    Poll.until(DEADLINE, () -> monitor + " to be " + expected + ", is " + table.snapshot().monitors().get(monitor),
+        () -> table.snapshot().monitors().containsKey(monitor) && state(monitor).equals(expected));
+  }
+
+  @Test
+  void staticMonitorsHaveTheirStateAtOnce() throws Exception {
+    table.add(List.of(spec("192.0.2.1", "up", ServiceType.UP), spec("192.0.2.2", "down", ServiceType.DOWN),
+        spec("192.0.2.3", "fix", fixed("down", 120L))), Set.of()).get(5, TimeUnit.SECONDS);
+    assertThat(state("192.0.2.1/up")).isEqualTo(HealthState.UP);
+    assertThat(state("192.0.2.2/down")).isEqualTo(HealthState.DOWN);
+    assertThat(state("192.0.2.3/fix")).isEqualTo(HealthState.down(120));
+    assertThat(table.snapshot().monitors().get("192.0.2.3/fix").lastCheck()).isEqualTo("static");
+    assertThat(table.snapshot().stateOf("192.0.2.9/up")).as("not monitored").isEqualTo(HealthState.UP);
+  }
+
+  @Test
+  void aDirectExtfileAppliesItsStatesAndTtlsAsSoonAsItChanges() throws Exception {
+    write(ext.resolve("www"), "192.0.2.1 => UP/100\n192.0.2.2 => DOWN/50\n");
+    ServiceType type = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, 600L, false);
+    table.add(List.of(spec("192.0.2.1", "ext", type), spec("192.0.2.2", "ext", type), spec("192.0.2.3", "ext", type),
+        spec("2001:DB8::1", "ext", type)), Set.of()).get(5, TimeUnit.SECONDS);
+    assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.up(100));
+    assertThat(state("192.0.2.2/ext")).isEqualTo(HealthState.down(50));
+    assertThat(state("192.0.2.3/ext")).as("not in the file: UP by default, defTtl").isEqualTo(HealthState.up(600));
+    assertThat(table.snapshot().monitors().get("192.0.2.3/ext").lastCheck()).contains("not in the file");
+
+    write(ext.resolve("www"), "192.0.2.1 => DOWN\n2001:db8:0::1 => DOWN/5\n192.0.2.2 => UP\n"
+        + "192.0.2.2 => DOWN/9\n");
+    until("192.0.2.1/ext", HealthState.down(600));
+    assertThat(state("2001:db8::1/ext")).as("addresses compared as addresses").isEqualTo(HealthState.down(5));
+    assertThat(state("192.0.2.2/ext")).as("the last line wins").isEqualTo(HealthState.down(9));
+  }
+
+  @Test
+  void aBadLineIsLoggedOnceWithFileAndLineAndTheOtherLinesApply() throws Exception {
+    ServiceType type = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, null, false);
+    try (CapturedLog log = CapturedLog.of(ExtFile.class)) {
+      write(ext.resolve("www"), "192.0.2.1 => DOWN/30\nbogus line\n192.0.2.2 => SIDEWAYS\n"
+          + "www.example.org => UP\n192.0.2.3 => UP/40\n");
+      table.add(List.of(spec("192.0.2.1", "ext", type), spec("192.0.2.2", "ext", type),
+          spec("192.0.2.3", "ext", type)), Set.of()).get(5, TimeUnit.SECONDS);
+      assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.down(30));
+      assertThat(state("192.0.2.2/ext")).as("its line skipped: the default").isEqualTo(HealthState.UP);
+      assertThat(state("192.0.2.3/ext")).isEqualTo(HealthState.up(40));
+      assertThat(table.badLines()).isEqualTo(3);
+      Path file = ext.resolve("www");
+      assertThat(log.lines()).contains(
+          "WARNING " + file + ":2: \"bogus line\" (expected: KEY => UP or DOWN, optionally /TTL); line skipped",
+          "WARNING " + file + ":3: 192.0.2.2: \"SIDEWAYS\" (expected: UP or DOWN, optionally /TTL); line skipped",
+          "WARNING " + file + ":4: www.example.org: not an IP address (expected: ADDRESS => UP or DOWN, optionally "
+              + "/TTL); line skipped");
+      assertThat(log.lines().stream().filter(l -> l.contains(":2: "))).as("once").hasSize(1);
+    }
+  }
+
+  @Test
+  void aHalfWrittenFileKeepsTheLastValidStatesUntilItIsComplete() throws Exception {
+    ServiceType type = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, null, false);
+    write(ext.resolve("www"), "192.0.2.1 => DOWN\n192.0.2.2 => UP\n");
+    table.add(List.of(spec("192.0.2.1", "ext", type), spec("192.0.2.2", "ext", type)), Set.of())
+        .get(5, TimeUnit.SECONDS);
+    assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.DOWN);
+
+    write(ext.resolve("www"), "192.0.2.1 => UP\n192.0.2.2 => DO"); // the writer is not done
+    Poll.until(DEADLINE, "the half-written version to be seen", () -> table.halfWrittenFiles() == 1);
+    assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.DOWN);
+    assertThat(state("192.0.2.2/ext")).isEqualTo(HealthState.UP);
+
+    write(ext.resolve("www"), "192.0.2.1 => UP\n192.0.2.2 => DOWN\n");
+    until("192.0.2.2/ext", HealthState.DOWN);
+    assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.UP);
+
+    try (CapturedLog log = CapturedLog.of(ExtFile.class)) {
+      Files.delete(ext.resolve("www"));
+      Poll.until(DEADLINE, "the removal to be seen", () -> log.lines().stream().anyMatch(l -> l.contains("removed")));
+    }
+    assertThat(state("192.0.2.2/ext")).as("a removed file keeps the states last read").isEqualTo(HealthState.DOWN);
+  }
+
+  @Test
+  void aMonitorModeExtfileIsReadEveryIntervalAndCountedWithGdnsdsThresholds() throws Exception {
+    ServiceType type = extfile("mon", false, Duration.ofSeconds(2), 3, 2, 2, null, false);
+    write(ext.resolve("mon"), "192.0.2.1 => UP/100\n192.0.2.2 => DOWN/100\n");
+    table.add(List.of(spec("192.0.2.1", "mon", type), spec("192.0.2.2", "mon", type)), Set.of())
+        .get(5, TimeUnit.SECONDS);
+    // gdnsd 3.8.1 with the same file and thresholds: "initialized to UP/4", "DOWN/6" (TTLs in the file ignored)
+    assertThat(state("192.0.2.1/mon")).isEqualTo(HealthState.up(4));
+    assertThat(state("192.0.2.2/mon")).isEqualTo(HealthState.down(6));
+
+    write(ext.resolve("mon"), "192.0.2.1 => DOWN\n192.0.2.2 => UP\n");
+    tick();
+    assertThat(state("192.0.2.1/mon")).isEqualTo(HealthState.up(2));
+    assertThat(state("192.0.2.2/mon")).isEqualTo(HealthState.down(4));
+    assertThat(table.snapshot().monitors().get("192.0.2.1/mon").progress()).isEqualTo("1/2 failures");
+    tick();
+    assertThat(state("192.0.2.1/mon")).isEqualTo(HealthState.down(6));
+    assertThat(state("192.0.2.2/mon")).isEqualTo(HealthState.down(2));
+    tick();
+    assertThat(state("192.0.2.2/mon")).isEqualTo(HealthState.up(4));
+  }
+
+  /** One interval of the monitor-mode timer, waiting until its results are published. */
+  private void tick() {
+    long version = table.snapshot().version();
+    assertThat(scheduler.advance(Duration.ofSeconds(2))).isEqualTo(1);
+    Poll.until(DEADLINE, "the tick's results", () -> table.snapshot().version() >= version + 2);
+  }
+
+  @Test
+  void adminStateForcesMatchingMonitorsAndResourcesInOrderAndItsRemovalClearsThem() throws Exception {
+    ServiceType fix = fixed("up", 77L);
+    table.add(List.of(spec("192.0.2.1", "up", ServiceType.UP), spec("192.0.2.1", "fix", fix),
+        spec("192.0.2.2", "up", ServiceType.UP), spec("192.0.2.2", "fix", fix)), Set.of("multifo/www"))
+        .get(5, TimeUnit.SECONDS);
+    Path admin = dir.resolve("admin_state");
+    try (CapturedLog log = CapturedLog.of(HealthTable.class)) {
+      write(admin, """
+          192.0.2.1/* => DOWN/40   # every service type of .1
+          */fix => UP/30           # later lines override earlier ones
+          192.0.2.2/up => DOWN
+          multifo/w* => DOWN/20
+          192.0.2.99/* => UP
+          """);
+      Poll.until(DEADLINE, "the overrides", () -> table.snapshot().monitors().get("192.0.2.2/up").forced()
+          .isPresent());
+      assertThat(log.lines()).anyMatch(l -> l.startsWith("WARNING " + admin + ":5: 192.0.2.99/* matches nothing"));
+    }
+    HealthSnapshot s = table.snapshot();
+    assertThat(s.monitors().get("192.0.2.1/up").effective()).isEqualTo(HealthState.down(40));
+    assertThat(s.monitors().get("192.0.2.1/up").real()).isEqualTo(HealthState.UP);
+    assertThat(s.monitors().get("192.0.2.1/up").stateText()).isEqualTo("DOWN!");
+    assertThat(s.monitors().get("192.0.2.1/fix").effective()).isEqualTo(HealthState.up(30));
+    assertThat(s.monitors().get("192.0.2.1/fix").stateText()).isEqualTo("UP!");
+    assertThat(s.monitors().get("192.0.2.2/up").effective()).isEqualTo(HealthState.DOWN);
+    assertThat(s.monitors().get("192.0.2.2/fix").forced()).contains(HealthState.up(30));
+    assertThat(s.forcedResource("multifo/www")).contains(HealthState.down(20));
+
+    try (CapturedLog log = CapturedLog.of(AdminStateFile.class)) {
+      write(admin, "192.0.2.1/* => UP\n192.0.2.2/up => MAYBE\n");
+      Poll.until(DEADLINE, "the rejection", () -> table.adminStateRejected() == 1);
+      assertThat(log.lines()).filteredOn(l -> l.startsWith("WARNING")).containsExactly("WARNING " + admin + ":2: 192.0.2.2/up: \"MAYBE\" (expected: UP or "
+          + "DOWN, optionally /TTL); the whole file is ignored, forced states unchanged");
+    }
+    assertThat(state("192.0.2.1/up")).as("as gdnsd: nothing of a bad file applies").isEqualTo(HealthState.down(40));
+
+    Files.delete(admin);
+    until("192.0.2.1/up", HealthState.UP);
+    assertThat(table.snapshot().forcedResources()).isEmpty();
+    assertThat(table.snapshot().monitors().values()).allMatch(m -> m.forced().isEmpty());
+  }
+
+  @Test
+  void aMonitorListedTwiceIsMonitoredOnceAndRetainStopsTheOthers() throws Exception {
+    MonitorSpec a = spec("192.0.2.1", "up", ServiceType.UP);
+    MonitorSpec b = spec("192.0.2.2", "up", ServiceType.UP);
+    table.add(List.of(a, b, a), Set.of()).get(5, TimeUnit.SECONDS);
+    assertThat(table.snapshot().monitors()).hasSize(2);
+    table.retain(List.of(b), Set.of()).get(5, TimeUnit.SECONDS);
+    assertThat(table.snapshot().monitors().keySet()).containsExactly("192.0.2.2/up");
+    MonitorSpec changed = spec("192.0.2.2", "up", ServiceType.DOWN);
+    table.add(List.of(changed), Set.of()).get(5, TimeUnit.SECONDS);
+    assertThat(state("192.0.2.2/up")).as("a changed service type starts a new monitor").isEqualTo(HealthState.DOWN);
+  }
+}

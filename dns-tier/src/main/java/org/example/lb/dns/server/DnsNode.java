@@ -43,7 +43,6 @@ import org.example.lb.dns.resource.Binding;
 import org.example.lb.dns.resource.Choice;
 import org.example.lb.dns.resource.DynamicAnswers;
 import org.example.lb.dns.resource.ResourceState;
-import org.example.lb.dns.resource.Selection;
 import org.example.lb.dns.wire.WireName;
 import org.example.lb.dns.zone.Zone;
 import org.example.lb.dns.zone.ZoneException;

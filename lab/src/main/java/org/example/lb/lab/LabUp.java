@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.lab.bgp.BgpTier;
+import org.example.lb.lab.dns.DnsTier;
 import org.example.lb.lab.l4.L4Tier;
 import org.example.lb.lab.l7.L7Tier;
 import org.example.lb.lab.netns.Exec;
@@ -120,7 +121,7 @@ public final class LabUp {
       }
       L7Tier l7 = new L7Tier(repoRoot, paths);
       if (options.l7()) {
-        ModuleBuild.ensureBuilt(repoRoot, List.of("l7-agent", "l4-director", "bgp-speaker"), out::println);
+        ModuleBuild.ensureBuilt(repoRoot, List.of("l7-agent", "l4-director", "bgp-speaker", "dns-tier"), out::println);
       }
 
       Files.createDirectories(paths.stateDir());
@@ -167,7 +168,7 @@ public final class LabUp {
   private void requireTools(boolean l7) {
     List<String> missing = new ArrayList<>();
     List<String> tools = new ArrayList<>(List.of("/usr/sbin/ip", "/usr/sbin/nginx", "/usr/bin/curl", "/usr/bin/setsid",
-        "/usr/sbin/bird", "/usr/sbin/birdc", "/usr/bin/gobgpd", "/usr/bin/gobgp"));
+        "/usr/sbin/bird", "/usr/sbin/birdc", "/usr/bin/gobgpd", "/usr/bin/gobgp", "/usr/bin/dig"));
     if (l7) {
       tools.add("/usr/sbin/haproxy");
     }
@@ -234,6 +235,13 @@ public final class LabUp {
       bgp.startSpeakerDaemon(node, launcher);
     }
     checks.addAll(bgp.daemonChecks(topology));
+    DnsTier dns = new DnsTier(repoRoot, paths);
+    dns.configure(topology);
+    List<Node> dnsNodes = topology.nodesWithRole(Role.DNS);
+    out.println("starting dns-tier on " + dnsNodes.size() + " DNS nodes...");
+    for (Node node : dnsNodes) {
+      dns.start(node, launcher);
+    }
     // The speakers start now, so their BGP sessions (GoBGP waits 5-10 s before its first connect) come up while the
     // other tiers start; an L4 speaker announces once its director, started below, has a quorum.
     for (Node node : BgpTier.speakers(topology)) {
@@ -288,6 +296,7 @@ public final class LabUp {
       }
       checks.addAll(bgp.routeChecks(topology)); // BGP converged: every router has every speaker's path
       checks.addAll(l4.checks(topology));
+      checks.addAll(dns.checks(topology)); // every VIP checked UP by every DNS node, through the whole stack
     }
     out.println("waiting for " + checks.size() + " services to answer (up to " + options.timeout().toSeconds() + "s)...");
     List<ReadinessCheck> failed = ReadinessCheck.awaitAll(checks, options.timeout(), Duration.ofMillis(200));
@@ -373,5 +382,12 @@ public final class LabUp {
         Duration.ofSeconds(10));
     out.println("demo: " + client.name() + " $ curl --interface " + from + " " + url + "  ->  "
         + (r.ok() ? r.stdout().strip() + " answered" : "failed (curl exit " + r.exitCode() + ")"));
+    if (!topology.nodesWithRole(Role.DNS).isEmpty()) {
+      String named = "http://www." + DnsTier.ZONE + "/";
+      Exec.Result n = Netns.exec(client.name(), List.of("curl", "-s", "--max-time", "5", "-w", " (%{remote_ip})",
+          named), Duration.ofSeconds(10));
+      out.println("demo: " + client.name() + " $ curl " + named + "  ->  "
+          + (n.ok() ? n.stdout().strip() + " answered" : "failed (curl exit " + n.exitCode() + ")"));
+    }
   }
 }

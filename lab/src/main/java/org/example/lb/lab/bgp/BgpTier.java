@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.example.lb.lab.LabFailure;
+import org.example.lb.lab.dns.DnsTier;
 import org.example.lb.lab.node.ReadinessCheck;
 import org.example.lb.lab.node.ServiceLauncher;
 import org.example.lb.lab.state.LabPaths;
@@ -55,16 +56,14 @@ public final class BgpTier {
   }
 
   /**
-   * The health source of a speaker: an L4 node's director (serving, quorum up); a DNS node, until the DNS tier runs
-   * there, a command that passes while the service address is configured on lo.
+   * The health source of a speaker: an L4 node's director (serving, quorum up); a DNS node's dns-tier (it answers on
+   * the service address).
    */
   static String healthSource(Topology topology, Node node) {
     if (node.role() == Role.L4) {
       return "director: " + DIRECTOR_STATUS;
     }
-    String first = announced(topology, node).stream().findFirst().map(Cidr::addressText)
-        .orElseThrow(() -> new LabFailure(node.name() + ": a DNS node needs its service address on lo"));
-    return "command: [/bin/sh, -c, \"ip -o addr show dev lo | grep -qF ' " + first + "/'\"]";
+    return DnsTier.speakerHealthSource(node);
   }
 
   /** The fabric IPv4 address of a node; the lab's BGP sessions use it. */

@@ -387,7 +387,8 @@ public final class LabUp {
       Exec.Result n = Netns.exec(client.name(), List.of("curl", "-s", "--max-time", "5", "-w", " (%{remote_ip})",
           named), Duration.ofSeconds(10));
       out.println("demo: " + client.name() + " $ curl " + named + "  ->  "
-          + (n.ok() ? n.stdout().strip() + " answered" : "failed (curl exit " + n.exitCode() + ")"));
+          + (n.ok() ? n.stdout().strip().replaceAll("\\s+", " ") + " answered"
+              : "failed (curl exit " + n.exitCode() + ")"));
     }
   }
 }

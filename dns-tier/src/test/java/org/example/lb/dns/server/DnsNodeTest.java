@@ -17,15 +17,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.metrics.AdminClient;
 import org.example.lb.common.test.CommandRun;
 import org.example.lb.common.test.Poll;
 import org.example.lb.common.test.Tools;
 import org.example.lb.dns.DnsTierCommand;
+import org.example.lb.dns.QueryLoop;
 import org.example.lb.dns.TestClient;
 import org.example.lb.dns.TestServer;
 import org.example.lb.dns.TestZones;
@@ -286,24 +284,8 @@ class DnsNodeTest {
 
   @Test
   void reloadsLoseNoQuery() throws Exception {
-    AtomicBoolean done = new AtomicBoolean();
-    AtomicInteger answered = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread client = Thread.ofPlatform().start(() -> {
-      try {
-        SimpleResolver r = resolver(false);
-        Message q = Message.newQuery(Record.newRecord(Name.fromString("www.example.com."), Type.A, DClass.IN));
-        while (!done.get()) {
-          Message m = r.send(q);
-          if (m.getRcode() != Rcode.NOERROR || m.getSection(Section.ANSWER).size() != 2) {
-            throw new AssertionError("during a reload: " + m);
-          }
-          answered.incrementAndGet();
-        }
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    });
+    QueryLoop client = QueryLoop.start(port, "www.example.com.", Type.A, m -> m.getRcode() == Rcode.NOERROR
+        && m.getSection(Section.ANSWER).size() == 2);
     String zone = Files.readString(zoneFile);
     for (int i = 1; i <= 20; i++) {
       long serial = 2026010101L + i;
@@ -311,10 +293,7 @@ class DnsNodeTest {
       node.reload();
       Poll.until(DEADLINE, "serial " + serial + " to be served", () -> serial() == serial);
     }
-    done.set(true);
-    client.join();
-    assertThat(failure.get()).isNull();
-    assertThat(answered.get()).isPositive();
+    assertThat(client.stop()).isPositive();
     assertThat(node.status().lastReload().orElseThrow()).endsWith("applied");
   }
 

@@ -156,7 +156,7 @@ public final class HealthTable implements AutoCloseable {
     return badLines.sum();
   }
 
-  /** Extfile versions ignored as half-written. */
+  /** Extfile versions read as they were, still empty or without a final newline after waiting. */
   public long halfWrittenFiles() {
     return halfWritten.sum();
   }

@@ -3,6 +3,7 @@ package org.example.lb.dns.resource;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.example.lb.dns.health.HealthSnapshot;
 import org.example.lb.dns.health.HealthState;
 import org.example.lb.dns.resource.Selection.Family;
@@ -22,9 +23,7 @@ record Multifo(String name, List<InetAddress> v4, List<InetAddress> v6, List<Str
 
   @Override
   public List<InetAddress> addresses() {
-    List<InetAddress> all = new ArrayList<>(v4);
-    all.addAll(v6);
-    return all;
+    return Stream.concat(v4.stream(), v6.stream()).toList();
   }
 
   @Override

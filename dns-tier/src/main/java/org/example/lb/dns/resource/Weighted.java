@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.example.lb.common.config.Validation;
 import org.example.lb.dns.health.HealthSnapshot;
 import org.example.lb.dns.health.HealthState;
@@ -40,10 +41,7 @@ record Weighted(String name, List<Item> v4, List<Item> v6, List<String> serviceT
 
   @Override
   public List<InetAddress> addresses() {
-    List<InetAddress> all = new ArrayList<>();
-    v4.forEach(i -> all.add(i.address()));
-    v6.forEach(i -> all.add(i.address()));
-    return all;
+    return Stream.concat(v4.stream(), v6.stream()).map(Item::address).toList();
   }
 
   @Override

@@ -258,6 +258,22 @@ class DnsNodeDynamicTest {
   }
 
   @Test
+  void checkConfigSaysWhichFileEachExtfileServiceTypeReads() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    int code;
+    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      code = ServiceMain.execute(new DnsTierCommand(), "check-config", "--config", configFile.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(code).isZero();
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8).lines())
+        .contains("service type ext reads " + extFile);
+  }
+
+  @Test
   void aZoneWithAddressesAtADynamicNameFailsCheckConfigWithItsLine() throws Exception {
     Path zone = dir.resolve("example.org.zone");
     Files.writeString(zone, Files.readString(zone) + "dyn IN A 192.0.2.99\n");

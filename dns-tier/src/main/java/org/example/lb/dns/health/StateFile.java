@@ -74,7 +74,7 @@ final class StateFile implements AutoCloseable {
     String read = read(file);
     Optional<String> initial = read == UNREADABLE ? Optional.empty() : Optional.ofNullable(read);
     f.delivered = initial.orElse(null);
-    listener.changed(initial, initial.isPresent() && !initial.get().endsWith("\n"));
+    listener.changed(initial, false); // as it is: at start there is no previous version to keep
     String name = file.getFileName().toString();
     f.watch = FlagDirectory.watch(file.toAbsolutePath().getParent(), rescan, MAX_BYTES, name::equals, serial,
         (changed, content) -> f.offer(content));

@@ -1,13 +1,14 @@
 package org.example.lb.dns;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.example.lb.common.cli.Logs;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
 import org.example.lb.common.config.ConfigLoader;
-import org.example.lb.common.metrics.AdminClient;
 import org.example.lb.dns.answer.AnswerTable;
+import org.example.lb.dns.health.ServiceType;
 import org.example.lb.dns.server.DnsConfig;
 import org.example.lb.dns.server.DnsNode;
 import picocli.CommandLine.Command;
@@ -81,17 +82,7 @@ public final class DnsTierCommand {
 
     @Override
     public Integer call() throws Exception {
-      int port = load().admin().port();
-      String body;
-      try {
-        body = AdminClient.get(port, "/states");
-      } catch (java.io.IOException e) {
-        System.err.println("error: dns-tier states: " + e.getMessage());
-        return 1;
-      }
-      String text = json ? body : DnsNode.renderStates(body);
-      System.out.print(text.endsWith("\n") ? text : text + "\n");
-      return 0;
+      return ServiceMain.printView("dns-tier", "states", load().admin().port(), json, DnsNode::renderStates);
     }
   }
 
@@ -108,6 +99,14 @@ public final class DnsTierCommand {
       System.out.println(config + ": valid: node " + c.node() + ", " + c.listen().addresses() + " port "
           + c.listen().port() + ", " + c.workers() + " workers, zones " + zones + (c.dynamic().isEmpty() ? ""
           : ", " + c.dynamic().size() + " dynamic names from " + c.resources().size() + " resources"));
+      Path ext = DnsConfig.extDirectory(config.toAbsolutePath().getParent());
+      c.serviceTypes().forEach((name, type) -> {
+        if (type.plugin() == ServiceType.Plugin.EXTFILE) {
+          Path file = type.extFile(ext);
+          System.out.println("service type " + name + " reads " + file + (Files.isRegularFile(file) ? ""
+              : " (not there yet: its monitors stay UP until it is)"));
+        }
+      });
       return 0;
     }
   }

@@ -25,13 +25,18 @@ public final class CapturedLog implements AutoCloseable {
     }
   };
 
-  private CapturedLog(Class<?> source) {
-    this.logger = Logger.getLogger(source.getName());
+  private CapturedLog(String name) {
+    this.logger = Logger.getLogger(name);
     logger.addHandler(handler);
   }
 
   public static CapturedLog of(Class<?> source) {
-    return new CapturedLog(source);
+    return new CapturedLog(source.getName());
+  }
+
+  /** The lines of a package's loggers ({@code org.example.lb.dns.health}), its classes' included. */
+  public static CapturedLog of(Package p) {
+    return new CapturedLog(p.getName());
   }
 
   /** Every message so far, {@code LEVEL message}. */

@@ -66,11 +66,22 @@ public final class ServiceMain {
    */
   public static int printStatus(String service, int adminPort, boolean json, StatusRenderer renderer)
       throws IOException {
+    return printView(service, "status", adminPort, json, renderer);
+  }
+
+  /**
+   * A command that prints one JSON view of a running service ({@code /status}, {@code /states}...) from its admin
+   * endpoint on 127.0.0.1:{@code adminPort}, raw or rendered; exit 1 with one line if nothing answers.
+   *
+   * @param view the command's name and the view's path without its slash
+   */
+  public static int printView(String service, String view, int adminPort, boolean json, StatusRenderer renderer)
+      throws IOException {
     String body;
     try {
-      body = AdminClient.get(adminPort, "/status");
+      body = AdminClient.get(adminPort, "/" + view);
     } catch (IOException e) {
-      System.err.println("error: " + service + " status: " + e.getMessage());
+      System.err.println("error: " + service + " " + view + ": " + e.getMessage());
       return 1;
     }
     String text = json ? body : renderer.render(body);

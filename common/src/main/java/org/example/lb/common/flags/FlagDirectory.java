@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,7 +30,8 @@ import java.util.logging.Logger;
  * executor of the state machine that consumes the flags. Only regular files directly in the
  * directory are reported; files larger than {@value #MAX_BYTES} bytes (or the limit given) are reported as their
  * first {@value #MAX_BYTES} bytes. The directory may be missing: it is then treated as empty. A file that exists but
- * cannot be read (permissions, I/O error) keeps its last known content: it is not reported as removed.
+ * cannot be read (permissions, I/O error) keeps its last known content: it is not reported as removed. A watch may be
+ * limited to some names (one state file in a directory of others): the other files are then never read.
  */
 public final class FlagDirectory implements AutoCloseable {
   /** Flag files are small; anything beyond this is ignored. */
@@ -46,6 +48,7 @@ public final class FlagDirectory implements AutoCloseable {
   private final Path directory;
   private final Duration rescanInterval;
   private final int maxBytes;
+  private final Predicate<String> names;
   private final Listener listener;
   private final Executor executor;
   private final Map<String, String> known = new HashMap<>(); // touched only by the watcher thread
@@ -53,10 +56,12 @@ public final class FlagDirectory implements AutoCloseable {
   private volatile boolean closed;
   private volatile WatchService watchService;
 
-  private FlagDirectory(Path directory, Duration rescanInterval, int maxBytes, Executor executor, Listener listener) {
+  private FlagDirectory(Path directory, Duration rescanInterval, int maxBytes, Predicate<String> names,
+      Executor executor, Listener listener) {
     this.directory = directory;
     this.rescanInterval = rescanInterval;
     this.maxBytes = maxBytes;
+    this.names = names;
     this.executor = executor;
     this.listener = listener;
     this.thread = Thread.ofPlatform().daemon().name("flags-" + directory).unstarted(this::run);
@@ -77,10 +82,19 @@ public final class FlagDirectory implements AutoCloseable {
    */
   public static FlagDirectory watch(Path directory, Duration rescanInterval, int maxBytes, Executor executor,
       Listener listener) {
+    return watch(directory, rescanInterval, maxBytes, name -> true, executor, listener);
+  }
+
+  /**
+   * As {@link #watch(Path, Duration, int, Executor, Listener)}, reading and reporting only the files whose name
+   * {@code names} accepts (dotfiles never).
+   */
+  public static FlagDirectory watch(Path directory, Duration rescanInterval, int maxBytes, Predicate<String> names,
+      Executor executor, Listener listener) {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: at least 1)");
     }
-    FlagDirectory flags = new FlagDirectory(directory, rescanInterval, maxBytes, executor, listener);
+    FlagDirectory flags = new FlagDirectory(directory, rescanInterval, maxBytes, names, executor, listener);
     flags.watchService = flags.register(); // before the first scan, so no change can fall between the two
     flags.scan();
     flags.thread.start();
@@ -163,7 +177,7 @@ public final class FlagDirectory implements AutoCloseable {
       try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
         for (Path file : files) {
           String name = file.getFileName().toString();
-          if (name.startsWith(".") || !Files.isRegularFile(file)) {
+          if (name.startsWith(".") || !names.test(name) || !Files.isRegularFile(file)) {
             continue; // editors' and our own temporary files
           }
           Optional<String> content = read(file, maxBytes);

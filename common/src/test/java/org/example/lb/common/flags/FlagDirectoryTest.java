@@ -116,4 +116,18 @@ class FlagDirectoryTest {
     Poll.until(Duration.ofSeconds(5), "big", () -> !changes.isEmpty());
     assertThat(changes.getFirst().content().orElseThrow()).hasSize(FlagDirectory.MAX_BYTES);
   }
+
+  @Test
+  void aWatchLimitedToSomeNamesReportsNothingElse() throws Exception {
+    Files.writeString(dir.resolve("dns.yaml"), "node: T1\n");
+    Files.writeString(dir.resolve("ext"), "192.0.2.1 => DOWN\n");
+    flags = FlagDirectory.watch(dir, Duration.ofMillis(50), 1 << 20, "ext"::equals,
+        new SerialExecutor(Executors.newVirtualThreadPerTaskExecutor()),
+        (name, content) -> changes.add(new Change(name, content)));
+    Poll.until(Duration.ofSeconds(5), "ext", () -> changes.contains(new Change("ext", Optional.of("192.0.2.1 => DOWN\n"))));
+    Files.writeString(dir.resolve("dns.yaml"), "node: T2\n");
+    Files.writeString(dir.resolve("ext"), "192.0.2.1 => UP\n"); // a later change proves the scans happened
+    Poll.until(Duration.ofSeconds(5), "ext changed", () -> changes.contains(new Change("ext", Optional.of("192.0.2.1 => UP\n"))));
+    assertThat(changes).extracting(Change::name).containsOnly("ext");
+  }
 }

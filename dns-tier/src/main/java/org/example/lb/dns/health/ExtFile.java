@@ -1,8 +1,6 @@
 package org.example.lb.dns.health;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,28 +12,27 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 import org.example.lb.common.config.Addresses;
-import org.example.lb.common.flags.FlagDirectory;
 import org.example.lb.common.health.CheckScheduler;
+import org.example.lb.common.health.DurationText;
 
 /**
  * The state file of one extfile service type (gdnsd-plugin-extfile(8)) and the monitors that read it: lines
  * {@code ADDRESS => UP|DOWN[/TTL]} ({@link StateLines}).
  *
- * <p>Direct mode watches the file (inotify, and a rescan every interval, through {@link FlagDirectory}) and applies its
- * states and TTLs as soon as its content changes. Monitor mode, gdnsd's default, reads the file every interval and
- * counts each address's state as one check result, through the anti-flap thresholds; TTLs in the file are ignored.
+ * <p>Direct mode watches the file as a {@link StateFile} (inotify, a rescan every interval, a version without a final
+ * newline held back until it settles) and applies each version's states and TTLs as soon as it is read, all at once.
+ * Monitor mode, gdnsd's default, reads the file every interval and counts each address's state as one check result,
+ * through the anti-flap thresholds; TTLs in the file are ignored. While the file is missing, monitor mode counts
+ * nothing (gdnsd: "no updates applied"), nor for a round whose version has no final newline yet.
  *
  * <p>A malformed line is logged once per version of the file, {@code file:line: what (expected: ...)}, counted, and
- * skipped; the other lines apply (gdnsd instead ignores the whole file). A file whose last line has no newline yet is
- * half-written: the previous states stay until it is complete. A file that is missing, or removed, keeps the states
- * last read (gdnsd: "no updates applied"). When an address appears twice, the last line wins; an address not in the
- * file gets the service type's default ({@code defDown}, {@code defTtl}). Everything runs on the {@link HealthTable}'s
- * serial executor.
+ * skipped; the other lines apply (gdnsd instead ignores the whole file). A file that is missing, or removed, keeps the
+ * states last read. When an address appears twice, the last line wins; an address not in the file gets the service
+ * type's default ({@code defDown}, {@code defTtl}), with a warning whenever the set of such addresses changes.
+ * Everything runs on the {@link HealthTable}'s serial executor.
  */
 final class ExtFile implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ExtFile.class.getName());
-  /** Far more than any list of addresses. */
-  private static final int MAX_BYTES = 1 << 20;
 
   private final String serviceTypeName;
   private final ServiceType type;
@@ -43,10 +40,17 @@ final class ExtFile implements AutoCloseable {
   private final HealthTable table;
   private final CheckScheduler scheduler;
   private final List<Monitor> monitors = new ArrayList<>();
-  /** The states last read from a complete file; null until one was read. */
+  /** The states of the last version read; null until one was. */
   private Map<String, HealthState> states;
-  private String lastText;
-  private FlagDirectory watch;
+  /** Whether the file exists (as last seen). */
+  private boolean present;
+  /** The addresses of monitors not in the last version, as last reported. */
+  private Set<String> defaulted = new LinkedHashSet<>();
+  /** Direct mode: the file's watch. */
+  private StateFile watch;
+  /** Monitor mode: the text last read, and a version without a final newline held back for a round. */
+  private String lastRead;
+  private String heldBack;
   private CheckScheduler.Cancellable tick;
   private boolean closed;
 
@@ -58,54 +62,45 @@ final class ExtFile implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
-  /** Reads the file now (on {@code serial}, the caller's thread), then watches it (direct) or re-reads it (monitor). */
+  /**
+   * Reads the file now (on {@code serial}, the caller's thread) and watches it; monitor mode also starts counting
+   * every interval.
+   */
   static ExtFile start(String serviceTypeName, ServiceType type, Path file, HealthTable table,
       CheckScheduler scheduler, Executor serial) {
     ExtFile f = new ExtFile(serviceTypeName, type, file, table, scheduler);
-    f.readNow();
     if (type.direct()) {
-      String name = file.getFileName().toString();
-      f.watch = FlagDirectory.watch(file.toAbsolutePath().getParent(), type.interval(), MAX_BYTES, serial,
-          (changed, content) -> {
-            if (changed.equals(name)) {
-              f.read(content);
-            }
-          });
+      f.watch = StateFile.watch(file, type.interval(), scheduler, serial, f::read);
     } else {
+      f.readRound();
       f.tick = scheduler.schedule(type.interval(), () -> serial.execute(f::count));
     }
     return f;
-  }
-
-  private void readNow() {
-    try {
-      read(Optional.of(Files.readString(file)));
-    } catch (NoSuchFileException e) {
-      if (lastText != null || states == null) {
-        LOG.warning(file + ": no such file (service type " + serviceTypeName + "): "
-            + (states == null ? "its monitors stay UP until it exists" : "the states last read stay"));
-      }
-      lastText = null;
-    } catch (IOException e) {
-      LOG.warning(file + ": cannot read (" + e.getMessage() + "): the states last read stay");
-    }
   }
 
   Path file() {
     return file;
   }
 
-  /** Adds a monitor of this file and gives it its first state. */
+  /** The service type this file was started for. */
+  ServiceType type() {
+    return type;
+  }
+
+  /** Adds a monitor of this file and gives it its first state (gdnsd's initial round). */
   void add(Monitor m) {
     m.extFile = this;
     monitors.add(m);
-    if (!type.direct()) {
-      readNow(); // its first check, as in gdnsd's initial round
-    }
-    if (states == null) {
-      m.lastCheck = "extfile: no data yet";
+    if (states == null || (!type.direct() && !present)) {
+      m.lastCheck = present ? "extfile: no data yet" : "extfile: no such file";
       m.firstResult.complete(null);
-    } else if (type.direct()) {
+      return;
+    }
+    String address = Addresses.toText(m.spec.address());
+    if (!states.containsKey(address) && defaulted.add(address)) {
+      warnDefaulted(Set.of(address));
+    }
+    if (type.direct()) {
       apply(List.of(m));
     } else {
       count(List.of(m));
@@ -118,36 +113,61 @@ final class ExtFile implements AutoCloseable {
     return monitors.isEmpty();
   }
 
-  private void read(Optional<String> content) {
+  /**
+   * Monitor mode: reads the file for this round; whether its states count as this round's results. A version without a
+   * final newline (a writer at work) counts only if it is still there the next round.
+   */
+  private boolean readRound() {
+    String text = StateFile.read(file);
+    if (text == StateFile.UNREADABLE) {
+      return false;
+    }
+    if (text == null) {
+      if (present || states == null && lastRead == null) {
+        read(Optional.empty(), false);
+        lastRead = "";
+      }
+      return false;
+    }
+    boolean unfinished = !text.endsWith("\n");
+    if (unfinished && !text.equals(heldBack)) {
+      heldBack = text;
+      return false;
+    }
+    heldBack = null;
+    if (!present || !text.equals(lastRead)) {
+      lastRead = text;
+      read(Optional.of(text), unfinished);
+    }
+    return true;
+  }
+
+  private void read(Optional<String> content, boolean unfinished) {
     if (closed) {
       return;
     }
     if (content.isEmpty()) {
-      if (lastText != null) {
-        LOG.warning(file + ": removed; the states last read stay");
-        lastText = null;
-      }
+      LOG.warning(file + (present || states != null ? ": removed" : ": no such file") + " (service type "
+          + serviceTypeName + "): " + (states == null ? "its monitors stay UP until it exists"
+          : "the states last read stay") + (type.direct() ? "" : "; no result is counted until it is back"));
+      present = false;
       return;
     }
+    present = true;
     String text = content.get();
-    if (text.equals(lastText)) {
-      return;
-    }
-    lastText = text;
-    StateLines lines = StateLines.parse(text, type.defTtl());
-    if (!lines.complete()) {
+    if (unfinished) {
       table.halfWrittenFile();
-      LOG.warning(file + (text.isEmpty() ? ": empty (being rewritten?)" : ": the last line has no newline yet "
-          + "(half-written?)") + ": the previous states stay");
-      return;
+      LOG.warning(file + (text.isEmpty() ? ": empty" : ": no newline at the end of the last line") + ", still after "
+          + (type.direct() ? DurationText.of(StateFile.SETTLE) : "an interval") + ": read as it is");
     }
-    Map<String, HealthState> next = new HashMap<>();
+    StateLines lines = StateLines.parse(text, type.defTtl());
     for (String error : lines.errors()) {
       table.badLine();
       LOG.warning(file + ":" + error + "; line skipped");
     }
+    Map<String, HealthState> next = new HashMap<>();
     for (StateLines.Entry e : lines.entries()) {
-      Optional<java.net.InetAddress> address = Addresses.parseLiteral(e.key());
+      Optional<InetAddress> address = Addresses.parseLiteral(e.key());
       if (address.isEmpty()) {
         table.badLine();
         LOG.warning(file + ":" + e.line() + ": " + e.key() + ": not an IP address (expected: ADDRESS => UP or DOWN,"
@@ -157,6 +177,17 @@ final class ExtFile implements AutoCloseable {
       next.put(Addresses.toText(address.get()), e.state());
     }
     states = next;
+    Set<String> missing = new LinkedHashSet<>();
+    for (Monitor m : monitors) {
+      String address = Addresses.toText(m.spec.address());
+      if (!states.containsKey(address)) {
+        missing.add(address);
+      }
+    }
+    if (!missing.equals(defaulted)) {
+      warnDefaulted(missing);
+    }
+    defaulted = missing;
     if (type.direct()) {
       apply(monitors);
     }
@@ -169,41 +200,41 @@ final class ExtFile implements AutoCloseable {
 
   /** Direct mode: the file's states are the monitors' states. */
   private void apply(List<Monitor> which) {
-    Set<String> defaulted = new LinkedHashSet<>();
-    for (Monitor m : List.copyOf(which)) {
-      boolean listed = states.containsKey(Addresses.toText(m.spec.address()));
-      if (!listed) {
-        defaulted.add(Addresses.toText(m.spec.address()));
+    List<Monitor> all = List.copyOf(which);
+    table.batch(all, () -> {
+      for (Monitor m : all) {
+        boolean listed = states.containsKey(Addresses.toText(m.spec.address()));
+        HealthState s = stateOf(m);
+        table.observed(m, s, "extfile: " + (listed ? s : "not in the file, default " + s));
       }
-      HealthState s = stateOf(m);
-      table.observed(m, s, "extfile: " + (listed ? s : "not in the file, default " + s));
-    }
-    warnDefaulted(defaulted);
+    });
   }
 
-  /** Monitor mode, every interval: the file is read again, and each address's state counts as one check result. */
+  /** Monitor mode, every interval: each address's state in the file counts as one check result. */
   private void count() {
     if (closed) {
       return;
     }
     tick = scheduler.schedule(type.interval(), () -> table.execute(this::count));
-    readNow();
-    if (states != null) {
+    if (readRound()) {
       count(monitors);
     }
   }
 
   private void count(List<Monitor> which) {
-    for (Monitor m : List.copyOf(which)) {
-      boolean listed = states.containsKey(Addresses.toText(m.spec.address()));
-      boolean ok = !stateOf(m).down();
-      table.observed(m, m.antiFlap.record(ok), "extfile: " + (ok ? "UP" : "DOWN") + (listed ? "" : " (default)"));
-    }
+    List<Monitor> all = List.copyOf(which);
+    table.batch(all, () -> {
+      for (Monitor m : all) {
+        boolean listed = states.containsKey(Addresses.toText(m.spec.address()));
+        boolean ok = !stateOf(m).down();
+        table.observed(m, m.antiFlap.record(ok), "extfile: " + (ok ? "UP" : "DOWN") + (listed ? "" : " (default)"));
+      }
+    });
   }
 
-  private void warnDefaulted(Set<String> defaulted) {
-    if (!defaulted.isEmpty()) {
-      LOG.warning(file + ": " + String.join(", ", defaulted) + " not in the file: " + (type.defDown() ? "DOWN" : "UP")
+  private void warnDefaulted(Set<String> addresses) {
+    if (!addresses.isEmpty()) {
+      LOG.warning(file + ": " + String.join(", ", addresses) + " not in the file: " + (type.defDown() ? "DOWN" : "UP")
           + " by default (service type " + serviceTypeName + ")");
     }
   }

@@ -59,6 +59,10 @@ public final class HealthTable implements AutoCloseable {
   private AdminStateFile adminState;
   private long version;
   private boolean closed;
+  /** Inside {@link #batch}: results are published together at its end. */
+  private boolean batching;
+  private boolean batchObserved;
+  private boolean batchChanged;
 
   private HealthTable(CheckScheduler scheduler, Clock clock) {
     this.scheduler = scheduler;
@@ -73,7 +77,8 @@ public final class HealthTable implements AutoCloseable {
   public static HealthTable start(Path adminStateFile, CheckScheduler scheduler, Clock clock) {
     HealthTable t = new HealthTable(scheduler, clock);
     t.await(t.call(() -> {
-      t.adminState = AdminStateFile.watch(adminStateFile, t.serial, t::override, t.adminRejected::increment);
+      t.adminState = AdminStateFile.watch(adminStateFile, scheduler, t.serial, t::override,
+          t.adminRejected::increment);
       return null;
     }), Duration.ofSeconds(10));
     return t;
@@ -93,6 +98,7 @@ public final class HealthTable implements AutoCloseable {
   public CompletableFuture<Void> add(List<MonitorSpec> specs, Set<String> resources) {
     CompletableFuture<List<CompletableFuture<Void>>> started = call(() -> {
       List<CompletableFuture<Void>> first = new ArrayList<>();
+      boolean wasEmpty = monitors.isEmpty() && resourceKeys.isEmpty();
       for (MonitorSpec spec : specs) {
         Monitor m = monitors.get(spec.name());
         if (m != null && m.spec.equals(spec)) {
@@ -106,6 +112,9 @@ public final class HealthTable implements AutoCloseable {
       Set<String> keys = new HashSet<>(resourceKeys);
       keys.addAll(resources);
       resourceKeys = Set.copyOf(keys);
+      if (wasEmpty) {
+        warnUnmatched(); // the admin_state file was read before anything was monitored
+      }
       publish(true);
       return first;
     });
@@ -147,7 +156,7 @@ public final class HealthTable implements AutoCloseable {
     return badLines.sum();
   }
 
-  /** Extfile versions ignored as half-written. */
+  /** Extfile versions read as they were, still empty or without a final newline after waiting. */
   public long halfWrittenFiles() {
     return halfWritten.sum();
   }
@@ -197,7 +206,7 @@ public final class HealthTable implements AutoCloseable {
       case EXTFILE -> {
         Path file = t.extFile(spec.extDirectory());
         ExtFile f = extFiles.get(spec.serviceTypeName());
-        if (f != null && !f.file().equals(file)) {
+        if (f != null && !(f.file().equals(file) && f.type().equals(t))) { // the service type changed: a new reader
           f.close();
           f = null;
         }
@@ -238,8 +247,33 @@ public final class HealthTable implements AutoCloseable {
       m.since = clock.instant();
     }
     m.real = state;
+    if (batching) {
+      batchObserved = true;
+      batchChanged |= changed;
+      return; // firstResult too: the batch's states are published before anyone is told
+    }
     m.firstResult.complete(null);
     publish(changed);
+  }
+
+  /**
+   * Runs {@code results} (calls of {@link #observed}, from one version of an extfile or one round of checks) and
+   * publishes their states as one snapshot, as gdnsd applies a file whole: resources never see half of a version.
+   */
+  void batch(List<Monitor> which, Runnable results) {
+    batching = true;
+    try {
+      results.run();
+    } finally {
+      batching = false;
+    }
+    if (batchObserved) {
+      boolean changed = batchChanged;
+      batchObserved = false;
+      batchChanged = false;
+      publish(changed);
+    }
+    which.forEach(m -> m.firstResult.complete(null));
   }
 
   private String forcedNote(String name) {
@@ -248,14 +282,25 @@ public final class HealthTable implements AutoCloseable {
   }
 
   private void override(List<AdminStateFile.Forcing> next) {
+    if (closed) {
+      return;
+    }
     overrides = next;
-    for (AdminStateFile.Forcing o : next) {
+    warnUnmatched();
+    publish(true);
+  }
+
+  /** Warns of each admin_state line matching no monitor and no resource (once there are some: not at start). */
+  private void warnUnmatched() {
+    if (monitors.isEmpty() && resourceKeys.isEmpty()) {
+      return;
+    }
+    for (AdminStateFile.Forcing o : overrides) {
       if (monitors.keySet().stream().noneMatch(o.glob()::matches) && resourceKeys.stream()
           .noneMatch(o.glob()::matches)) {
         LOG.warning(adminState.file() + ":" + o.line() + ": " + o.glob().text() + " matches nothing");
       }
     }
-    publish(true);
   }
 
   /** The state the last matching admin_state line forces on {@code key}. */

@@ -118,6 +118,16 @@ public record ServiceType(Plugin plugin, int port, String urlPath, Optional<Stri
       }
       case EXTFILE -> {
         Validation.nonBlank("file", file);
+        java.nio.file.Path name;
+        try {
+          name = java.nio.file.Path.of(file).getFileName();
+        } catch (java.nio.file.InvalidPathException e) {
+          throw invalid("file", file, "a file name or path");
+        }
+        if (name == null || name.toString().startsWith(".")) {
+          throw invalid("file", file, "a file name not starting with a dot (dotfiles are taken as being written, "
+              + "and never read)");
+        }
         direct = direct != null && direct;
         defDown = defDown != null && defDown;
         defTtl = defTtl == null ? HealthState.MAX_TTL : defTtl;

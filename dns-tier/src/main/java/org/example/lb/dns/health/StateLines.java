@@ -9,15 +9,12 @@ import java.util.List;
  * is the one-entry-per-line subset of gdnsd's vscf hash syntax that its extfile and admin_state examples use
  * (gdnsd-plugin-extfile(8), gdnsd(8) "ADMIN STATE FILE"); nested hashes, arrays and escapes are not read.
  *
- * <p>A file is complete when it ends with a newline: a writer that has not finished its last line yet, or has just
- * truncated the file to rewrite it (an empty file), leaves a half-written file, which {@link #parse} reports as such
- * instead of reading a truncated state. (A file with no entries is a comment line.)
+ * <p>Whether a file is complete (a writer may be at work) is for its watcher to judge ({@link StateFile}).
  *
  * @param entries the well-formed lines, in file order
  * @param errors the malformed ones, each {@code LINE: what (expected: ...)}
- * @param complete whether the text ends with a newline (an empty text does not)
  */
-public record StateLines(List<Entry> entries, List<String> errors, boolean complete) {
+public record StateLines(List<Entry> entries, List<String> errors) {
   public StateLines {
     entries = List.copyOf(entries);
     errors = List.copyOf(errors);
@@ -59,7 +56,7 @@ public record StateLines(List<Entry> entries, List<String> errors, boolean compl
         errors.add((i + 1) + ": " + key + ": " + e.getMessage());
       }
     }
-    return new StateLines(entries, errors, text.endsWith("\n"));
+    return new StateLines(entries, errors);
   }
 
   private static String stripComment(String line) {

@@ -3,8 +3,10 @@ package org.example.lb.dns.resource;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.example.lb.dns.health.HealthSnapshot;
 import org.example.lb.dns.health.HealthState;
+import org.example.lb.dns.resource.Selection.Family;
 
 /**
  * gdnsd's multifo (gdnsd-plugin-multifo(8)), per address family: every address not DOWN; when fewer than
@@ -21,24 +23,17 @@ record Multifo(String name, List<InetAddress> v4, List<InetAddress> v6, List<Str
 
   @Override
   public List<InetAddress> addresses() {
-    List<InetAddress> all = new ArrayList<>(v4);
-    all.addAll(v6);
-    return all;
+    return Stream.concat(v4.stream(), v6.stream()).toList();
   }
-
-  private record Family(ResourceState state, HealthState health, Choice choice) {}
 
   @Override
   public Selection select(HealthSnapshot health) {
-    Family four = family(health, v4);
-    Family six = family(health, v6);
-    return new Selection(four.state().worst(six.state()), four.health().worst(six.health()), four.choice(),
-        six.choice());
+    return Selection.of(family(health, v4), family(health, v6));
   }
 
   private Family family(HealthSnapshot health, List<InetAddress> addresses) {
     if (addresses.isEmpty()) {
-      return new Family(ResourceState.UP, HealthState.UP, Choice.NONE);
+      return Family.NONE;
     }
     HealthState worst = HealthState.UP;
     List<InetAddress> notDown = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.example.lb.common.config.Validation;
 import org.example.lb.dns.health.HealthSnapshot;
 import org.example.lb.dns.health.HealthState;
+import org.example.lb.dns.resource.Selection.Family;
 
 /**
  * gdnsd's simplefo (gdnsd-plugin-simplefo(8)), per address family: the primary while it is UP (TTL: the primary's);
@@ -40,14 +41,10 @@ record Simplefo(String name, Optional<Pair> v4, Optional<Pair> v6, List<String> 
     return all;
   }
 
-  private record Family(ResourceState state, HealthState health, Choice choice) {}
-
   @Override
   public Selection select(HealthSnapshot health) {
-    Family four = v4.map(p -> family(health, p)).orElse(new Family(ResourceState.UP, HealthState.UP, Choice.NONE));
-    Family six = v6.map(p -> family(health, p)).orElse(new Family(ResourceState.UP, HealthState.UP, Choice.NONE));
-    return new Selection(four.state().worst(six.state()), four.health().worst(six.health()), four.choice(),
-        six.choice());
+    return Selection.of(v4.map(p -> family(health, p)).orElse(Family.NONE),
+        v6.map(p -> family(health, p)).orElse(Family.NONE));
   }
 
   private Family family(HealthSnapshot health, Pair pair) {

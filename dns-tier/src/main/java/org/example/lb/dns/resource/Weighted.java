@@ -5,9 +5,11 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.example.lb.common.config.Validation;
 import org.example.lb.dns.health.HealthSnapshot;
 import org.example.lb.dns.health.HealthState;
+import org.example.lb.dns.resource.Selection.Family;
 
 /**
  * gdnsd's weighted (gdnsd-plugin-weighted(8)), ungrouped, per address family: an address's dynamic weight is its
@@ -39,25 +41,17 @@ record Weighted(String name, List<Item> v4, List<Item> v6, List<String> serviceT
 
   @Override
   public List<InetAddress> addresses() {
-    List<InetAddress> all = new ArrayList<>();
-    v4.forEach(i -> all.add(i.address()));
-    v6.forEach(i -> all.add(i.address()));
-    return all;
+    return Stream.concat(v4.stream(), v6.stream()).map(Item::address).toList();
   }
-
-  private record Family(ResourceState state, HealthState health, Choice choice) {}
 
   @Override
   public Selection select(HealthSnapshot health) {
-    Family four = family(health, v4);
-    Family six = family(health, v6);
-    return new Selection(four.state().worst(six.state()), four.health().worst(six.health()), four.choice(),
-        six.choice());
+    return Selection.of(family(health, v4), family(health, v6));
   }
 
   private Family family(HealthSnapshot health, List<Item> items) {
     if (items.isEmpty()) {
-      return new Family(ResourceState.UP, HealthState.UP, Choice.NONE);
+      return Family.NONE;
     }
     HealthState worst = HealthState.UP;
     List<InetAddress> addresses = new ArrayList<>();

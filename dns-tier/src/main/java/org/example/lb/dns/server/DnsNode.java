@@ -505,7 +505,8 @@ public final class DnsNode implements RunningService {
             s.sample("lb_dns_dynamic_answers_total", List.of("resource", name, "state", st.toString()), n))));
     metrics.family("lb_dns_extfile_bad_lines_total", "Extfile lines skipped as malformed", "counter",
         s -> s.sample("lb_dns_extfile_bad_lines_total", List.of(), health.badLines()));
-    metrics.family("lb_dns_extfile_half_written_total", "Extfile versions ignored as half-written (no final newline)",
+    metrics.family("lb_dns_extfile_half_written_total", "Extfile versions read as they were after waiting "
+        + "(empty, or no final newline)",
         "counter", s -> s.sample("lb_dns_extfile_half_written_total", List.of(), health.halfWrittenFiles()));
     metrics.family("lb_dns_admin_state_rejected_total", "admin_state versions ignored whole for a malformed line",
         "counter", s -> s.sample("lb_dns_admin_state_rejected_total", List.of(), health.adminStateRejected()));

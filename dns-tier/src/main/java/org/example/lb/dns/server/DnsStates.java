@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param resources by name
  * @param adminState the admin_state file
  * @param extfileBadLines extfile lines skipped as malformed since start
- * @param extfileHalfWritten extfile versions ignored as half-written since start
+ * @param extfileHalfWritten extfile versions read as they were, still empty or without a final newline after
+ *     waiting, since start
  * @param adminStateRejected admin_state versions ignored for a malformed line since start
  */
 public record DnsStates(Map<String, Monitor> monitors, Map<String, Resource> resources, String adminState,

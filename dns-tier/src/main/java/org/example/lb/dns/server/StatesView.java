@@ -37,7 +37,7 @@ final class StatesView {
     b.append("\nadmin_state: ").append(s.adminState()).append(s.adminStateRejected() > 0 ? " (" + s.adminStateRejected()
         + " version(s) rejected)" : "").append('\n');
     if (s.extfileBadLines() > 0 || s.extfileHalfWritten() > 0) {
-      b.append("! extfile lines skipped: ").append(s.extfileBadLines()).append(", half-written versions ignored: ")
+      b.append("! extfile lines skipped: ").append(s.extfileBadLines()).append(", versions read half-written: ")
           .append(s.extfileHalfWritten()).append('\n');
     }
     return b.toString();

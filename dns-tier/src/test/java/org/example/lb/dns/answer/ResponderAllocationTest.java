@@ -6,7 +6,16 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.example.lb.dns.TestResources;
 import org.example.lb.dns.TestZones;
+import org.example.lb.dns.health.HealthSnapshot;
+import org.example.lb.dns.health.HealthState;
+import org.example.lb.dns.health.MonitorStatus;
+import org.example.lb.dns.resource.AnswerCounters;
+import org.example.lb.dns.resource.DynamicAnswers;
+import org.example.lb.dns.resource.ResourceState;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -19,7 +28,8 @@ import org.xbill.DNS.Type;
  * Evidence for "no allocation per query": bytes allocated by this thread across 200k answers of every kind (answers,
  * NXDOMAIN, NODATA, referrals, wildcards, CNAME chains, ANY, CHAOS, EDNS with NSID, BADVERS, TC, FORMERR, NOTIMP,
  * dropped responses), and across 200k answers of dynamic names (multifo, simplefo, weighted single and multi, a chain
- * ending at one, NODATA of a missing family), stay far below one object per query (at least 3.2 MB).
+ * ending at one, NODATA of a missing family; in degraded selections, after an update), stay far below one object per
+ * query (at least 3.2 MB).
  */
 class ResponderAllocationTest {
   private static final int ITERATIONS = 200_000;
@@ -35,10 +45,9 @@ class ResponderAllocationTest {
   @Test
   void answeringDynamicNamesDoesNotAllocatePerQuery() throws Exception {
     com.sun.management.ThreadMXBean threads = threads();
-    var dynamic = org.example.lb.dns.resource.DynamicAnswers.of(
-        org.example.lb.dns.TestResources.resources(), org.example.lb.dns.TestResources.bindings(),
-        new org.example.lb.dns.resource.AnswerCounters(),
-        org.example.lb.dns.health.HealthSnapshot.EMPTY);
+    AnswerCounters counters = new AnswerCounters();
+    DynamicAnswers dynamic = DynamicAnswers.of(TestResources.resources(), TestResources.bindings(), counters,
+        HealthSnapshot.EMPTY);
     AnswerTable table = AnswerTable.build(List.of(TestZones.load("example.org")), Identity.none(), dynamic);
     Responder responder = Responder.create(() -> table, new QueryStats(), new java.util.SplittableRandom(1));
     List<byte[]> queries = new ArrayList<>();
@@ -49,14 +58,34 @@ class ResponderAllocationTest {
     }
     byte[] out = new byte[65535];
     long threadId = Thread.currentThread().threadId();
-
     long sink = run(responder, queries, out);
+    // degraded and failed-over selections, recompiled off the query path: a weight of 0, a secondary, a subset
+    dynamic.update(health(Map.of("192.0.2.2/up", HealthState.down(40), "192.0.2.10/up", HealthState.down(20),
+        "192.0.2.31/up", HealthState.down(30), "192.0.2.41/up", HealthState.down(30))));
+    sink += run(responder, queries, out);
+
+    long answered = dynamicAnswers(counters);
     long before = threads.getThreadAllocatedBytes(threadId);
     sink += run(responder, queries, out);
     long allocated = threads.getThreadAllocatedBytes(threadId) - before;
 
     assertThat(sink).isPositive();
+    assertThat(dynamicAnswers(counters) - answered).as("answers from resources (all but dyn AAAA and www MX)")
+        .isEqualTo(ITERATIONS / queries.size() * 6);
+    assertThat(counters.snapshot().get("cdn")).as("in the degraded selection").containsEntry(ResourceState.DEGRADED,
+        2L * ITERATIONS / queries.size());
     assertThat(allocated).as("bytes allocated in %d queries", ITERATIONS).isLessThan(64 * 1024);
+  }
+
+  private static HealthSnapshot health(Map<String, HealthState> states) {
+    Map<String, MonitorStatus> monitors = new java.util.LinkedHashMap<>();
+    states.forEach((name, state) -> monitors.put(name, new MonitorStatus(name, "static", state, Optional.empty(),
+        "test", Optional.empty(), "")));
+    return new HealthSnapshot(monitors, Map.of(), 1);
+  }
+
+  private static long dynamicAnswers(AnswerCounters counters) {
+    return counters.snapshot().values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
   }
 
   @Test

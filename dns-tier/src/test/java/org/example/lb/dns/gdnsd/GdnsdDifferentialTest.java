@@ -1,16 +1,10 @@
 package org.example.lb.dns.gdnsd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.example.lb.dns.TestClient.concat;
+import static org.example.lb.dns.TestClient.query;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +12,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.test.FreePorts;
+import org.example.lb.dns.TestClient;
+import org.example.lb.dns.TestServer;
 import org.example.lb.dns.TestZones;
-import org.example.lb.dns.server.DnsConfig;
-import org.example.lb.dns.server.DnsNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,11 +26,9 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSIDOption;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -55,27 +46,21 @@ import org.xbill.DNS.Type;
 class GdnsdDifferentialTest {
   @TempDir static Path dir;
   private static GdnsdProcess gdnsd;
-  private static DnsNode ours;
+  private static TestServer ours;
   private static int ourPort;
 
   @BeforeAll
   static void start() throws Exception {
     Map<String, Path> zones = Map.of("example.com", TestZones.file("example.com"),
         "example.net", TestZones.file("example.net"));
-    int[] ports = FreePorts.take(3);
-    gdnsd = GdnsdProcess.start(dir, ports[0], zones, List.of("experimental_no_chain => false",
+    gdnsd = GdnsdProcess.start(dir, FreePorts.one(), zones, List.of("experimental_no_chain => false",
         "disable_cookies => true", "nsid_ascii => dns-test-1", "udp_threads => 1", "tcp_threads => 1"));
-    ourPort = ports[1];
-    Path config = dir.resolve("dns.yaml");
-    Files.writeString(config, """
-        node: T1
-        listen: { addresses: [127.0.0.1], port: %d }
-        workers: 1
+    ours = TestServer.in(dir, List.of("127.0.0.1"), 1);
+    ours.start("""
         zones: { example.com: %s, example.net: %s }
         nsid: dns-test-1
-        admin: { port: %d }
-        """.formatted(ourPort, zones.get("example.com"), zones.get("example.net"), ports[2]));
-    ours = DnsNode.start(ConfigLoader.load(config, DnsConfig.class), config);
+        """.formatted(zones.get("example.com"), zones.get("example.net")));
+    ourPort = ours.port();
   }
 
   @AfterAll
@@ -92,15 +77,6 @@ class GdnsdDifferentialTest {
   private record Probe(String what, byte[] query, boolean tcp, UnaryOperator<String> intended) {}
 
   private static final UnaryOperator<String> SAME = UnaryOperator.identity();
-
-  private static Message query(String name, int type, int dclass, boolean edns) throws IOException {
-    Message m = Message.newQuery(Record.newRecord(Name.fromString(name), type, dclass));
-    m.getHeader().unsetFlag(Flags.RD);
-    if (edns) {
-      m.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
-    }
-    return m;
-  }
 
   private static Probe udp(String name, int type, boolean edns) throws IOException {
     return new Probe(name + " " + Type.string(type) + (edns ? " +edns" : ""),
@@ -205,13 +181,6 @@ class GdnsdDifferentialTest {
     return p;
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(a);
-    out.writeBytes(b);
-    return out.toByteArray();
-  }
-
   private static byte[] slice(byte[] a, int from, int to) {
     return java.util.Arrays.copyOfRange(a, from, to);
   }
@@ -230,34 +199,6 @@ class GdnsdDifferentialTest {
     byte[] out = q.clone();
     out[2] |= (byte) firstFlagByte;
     return out;
-  }
-
-  /** Sends {@code query} to 127.0.0.1:{@code port}; the response, or null when none came over UDP within 500 ms. */
-  static byte[] exchange(int port, byte[] query, boolean tcp) throws IOException {
-    if (tcp) {
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        s.setSoTimeout(2000);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeShort(query.length);
-        out.write(query);
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        byte[] r = new byte[in.readUnsignedShort()];
-        in.readFully(r);
-        return r;
-      }
-    }
-    try (DatagramSocket s = new DatagramSocket()) {
-      s.setSoTimeout(500); // a dropped query: both servers stay silent
-      s.send(new DatagramPacket(query, query.length, InetAddress.getLoopbackAddress(), port));
-      byte[] buf = new byte[65535];
-      DatagramPacket r = new DatagramPacket(buf, buf.length);
-      try {
-        s.receive(r);
-      } catch (SocketTimeoutException e) {
-        return null;
-      }
-      return slice(buf, 0, r.getLength());
-    }
   }
 
   /** Everything compared, one line per item; records sorted within each section. */
@@ -304,8 +245,8 @@ class GdnsdDifferentialTest {
     StringBuilder transcript = new StringBuilder();
     int compared = 0;
     for (Probe probe : probes()) {
-      byte[] theirs = exchange(gdnsd.port(), probe.query(), probe.tcp());
-      byte[] mine = exchange(ourPort, probe.query(), probe.tcp());
+      byte[] theirs = TestClient.exchange(gdnsd.port(), probe.query(), probe.tcp());
+      byte[] mine = TestClient.exchange(ourPort, probe.query(), probe.tcp());
       // the advertised payload is not compared: gdnsd says 1024, dns-tier 1232 (the size it accepts, per the issue)
       String expected = probe.intended().apply(describe(theirs));
       String actual = describe(mine);
@@ -325,7 +266,7 @@ class GdnsdDifferentialTest {
   @Test
   void theAdvertisedPayloadIs1232WhereGdnsdSays1024() throws Exception {
     byte[] q = query("www.example.com.", Type.A, DClass.IN, true).toWire();
-    assertThat(new Message(exchange(gdnsd.port(), q, false)).getOPT().getPayloadSize()).isEqualTo(1024);
-    assertThat(new Message(exchange(ourPort, q, false)).getOPT().getPayloadSize()).isEqualTo(1232);
+    assertThat(new Message(TestClient.exchange(gdnsd.port(), q, false)).getOPT().getPayloadSize()).isEqualTo(1024);
+    assertThat(new Message(TestClient.exchange(ourPort, q, false)).getOPT().getPayloadSize()).isEqualTo(1232);
   }
 }

@@ -6,28 +6,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.test.FreePorts;
 import org.example.lb.common.test.Poll;
+import org.example.lb.dns.TestClient;
+import org.example.lb.dns.TestFiles;
+import org.example.lb.dns.TestServer;
 import org.example.lb.dns.TestZones;
-import org.example.lb.dns.server.DnsConfig;
-import org.example.lb.dns.server.DnsNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -44,7 +36,7 @@ class GdnsdDynamicDifferentialTest {
   static final Duration DEADLINE = Duration.ofSeconds(20);
   @TempDir static Path dir;
   private static GdnsdProcess gdnsd;
-  private static DnsNode ours;
+  private static TestServer ours;
   private static int ourPort;
   private static Path extFile;
   private static Path adminState;
@@ -53,7 +45,7 @@ class GdnsdDynamicDifferentialTest {
   static void start() throws Exception {
     extFile = dir.resolve("ext").resolve("www");
     Files.createDirectories(extFile.getParent());
-    write(extFile, "192.0.2.2 => DOWN/50\n");
+    TestFiles.replace(extFile, "192.0.2.2 => DOWN/50\n");
     adminState = GdnsdProcess.stateDirectory(dir).resolve("admin_state");
     Path gdnsdZone = dir.resolve("example.org.dyna");
     Files.writeString(gdnsdZone, Files.readString(TestZones.file("example.org")) + """
@@ -62,8 +54,7 @@ class GdnsdDynamicDifferentialTest {
         st      300/20  DYNA multifo!st
         dyn     300     DYNA simplefo!mail
         """);
-    int[] ports = FreePorts.take(3);
-    gdnsd = GdnsdProcess.start(dir, ports[0], Map.of("example.org", gdnsdZone), List.of(
+    gdnsd = GdnsdProcess.start(dir, FreePorts.one(), Map.of("example.org", gdnsdZone), List.of(
         "experimental_no_chain => false", "disable_cookies => true", "udp_threads => 1", "tcp_threads => 1"), """
         service_types => {
           ext => { plugin => extfile, file => %s, direct => true, def_ttl => 120 }
@@ -83,15 +74,10 @@ class GdnsdDynamicDifferentialTest {
           }
         }
         """.formatted(extFile), Map.of("GDNSD_TESTSUITE_NODELAY", "1"));
-    ourPort = ports[1];
     Files.copy(TestZones.file("example.org"), dir.resolve("example.org.zone"));
-    Path config = dir.resolve("dns.yaml");
-    Files.writeString(config, """
-        node: T1
-        listen: { addresses: [127.0.0.1], port: %d }
-        workers: 1
+    ours = TestServer.in(dir, List.of("127.0.0.1"), 1);
+    ours.start("""
         zones: { example.org: example.org.zone }
-        admin: { port: %d }
         adminState: %s
         serviceTypes:
           ext: { plugin: extfile, file: %s, direct: true, defTtl: 120 }
@@ -108,8 +94,8 @@ class GdnsdDynamicDifferentialTest {
           both.example.org: { resource: both, ttl: 200, minTtl: 20 }
           st.example.org: { resource: st, ttl: 300, minTtl: 20 }
           dyn.example.org: { resource: mail, ttl: 300 }
-        """.formatted(ourPort, ports[2], adminState, extFile));
-    ours = DnsNode.start(ConfigLoader.load(config, DnsConfig.class), config);
+        """.formatted(adminState, extFile));
+    ourPort = ours.port();
   }
 
   @AfterAll
@@ -122,27 +108,11 @@ class GdnsdDynamicDifferentialTest {
     }
   }
 
-  /** Replaces a file in one step, so neither server reads half of it. */
-  private static void write(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-  }
-
   private record Probe(String what, byte[] query, boolean tcp) {}
 
   private static Probe probe(String name, int type, boolean edns, boolean tcp) {
-    try {
-      Message m = Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
-      m.getHeader().unsetFlag(Flags.RD);
-      if (edns) {
-        m.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
-      }
-      return new Probe(name + " " + Type.string(type) + (edns ? " +edns" : "") + (tcp ? " tcp" : ""), m.toWire(),
-          tcp);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Probe(name + " " + Type.string(type) + (edns ? " +edns" : "") + (tcp ? " tcp" : ""),
+        TestClient.query(name, type, edns).toWire(), tcp);
   }
 
   private static List<Probe> probes() {
@@ -168,8 +138,8 @@ class GdnsdDynamicDifferentialTest {
     List<String> out = new ArrayList<>();
     try {
       for (Probe probe : probes()) {
-        String theirs = describe(GdnsdDifferentialTest.exchange(gdnsd.port(), probe.query(), probe.tcp()));
-        String mine = describe(GdnsdDifferentialTest.exchange(ourPort, probe.query(), probe.tcp()));
+        String theirs = describe(TestClient.exchange(gdnsd.port(), probe.query(), probe.tcp()));
+        String mine = describe(TestClient.exchange(ourPort, probe.query(), probe.tcp()));
         if (!theirs.equals(mine)) {
           out.add("== " + probe.what() + "\n-- gdnsd:\n" + theirs + "-- dns-tier:\n" + mine);
         }
@@ -187,13 +157,7 @@ class GdnsdDynamicDifferentialTest {
 
   /** The A (or AAAA) answer of a name, as {@code TTL address} lines sorted. */
   private static List<String> answer(int port, String name, int type) {
-    try {
-      Message m = new Message(GdnsdDifferentialTest.exchange(port, probe(name, type, false, false).query(), false));
-      return m.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type)
-          .map(r -> r.getTTL() + " " + r.rdataToString()).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestClient.addresses(port, name, type);
   }
 
   /**
@@ -220,26 +184,26 @@ class GdnsdDynamicDifferentialTest {
     assertThat(answer(ourPort, "st.example.org.", Type.A)).as("static DOWN/77, alone: answered anyway")
         .containsExactly("77 192.0.2.9");
 
-    write(extFile, "192.0.2.1 => DOWN/400\n192.0.2.2 => DOWN/500\n");
+    TestFiles.replace(extFile, "192.0.2.1 => DOWN/400\n192.0.2.2 => DOWN/500\n");
     step("two of three DOWN: under up_thresh, all", "www.example.org.",
         List.of("120 192.0.2.1", "120 192.0.2.2", "120 192.0.2.3"), transcript);
 
-    write(extFile, "192.0.2.1 => UP/45\n192.0.2.2 => UP/600\n192.0.2.3 => UP/1000\n2001:db8::1 => DOWN/25\n"
+    TestFiles.replace(extFile, "192.0.2.1 => UP/45\n192.0.2.2 => UP/600\n192.0.2.3 => UP/1000\n2001:db8::1 => DOWN/25\n"
         + "192.0.2.10 => DOWN/90\n192.0.2.20 => UP/70\n");
     step("an IPv6 address DOWN: the TTL of both families; simplefo on the secondary", "www.example.org.",
         List.of("30 192.0.2.1", "30 192.0.2.2", "30 192.0.2.3"), transcript);
     assertThat(answer(ourPort, "dyn.example.org.", Type.A)).containsExactly("150 192.0.2.20");
 
-    write(adminState, "192.0.2.3/ext => DOWN/35\n192.0.2.9/* => UP\n2001:db8::1/* => UP/60\n");
+    TestFiles.replace(adminState, "192.0.2.3/ext => DOWN/35\n192.0.2.9/* => UP\n2001:db8::1/* => UP/60\n");
     step("admin_state forces .3 DOWN, the static monitor UP", "www.example.org.",
         List.of("35 192.0.2.1", "35 192.0.2.2"), transcript);
     assertThat(answer(ourPort, "st.example.org.", Type.A)).containsExactly("300 192.0.2.9");
 
-    write(adminState, "*/ext => DOWN/33\n192.0.2.20/ext => UP/66\n");
+    TestFiles.replace(adminState, "*/ext => DOWN/33\n192.0.2.20/ext => UP/66\n");
     step("admin_state forces every extfile monitor DOWN but one", "dyn.example.org.", List.of("150 192.0.2.20"),
         transcript);
 
-    write(extFile, "192.0.2.1 => DOWN\n");
+    TestFiles.replace(extFile, "192.0.2.1 => DOWN\n");
     Files.delete(adminState);
     step("admin_state removed, a new extfile", "www.example.org.", List.of("120 192.0.2.2", "120 192.0.2.3"),
         transcript);

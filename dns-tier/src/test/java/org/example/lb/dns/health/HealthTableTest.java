@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.example.lb.common.test.ManualCheckScheduler;
 import org.example.lb.common.test.Poll;
 import org.example.lb.dns.CapturedLog;
+import org.example.lb.dns.TestFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,13 +67,6 @@ class HealthTableTest {
         null, null, null, state, ttl);
   }
 
-  /** Replaces {@code file} in one step (a temporary dotfile renamed), so watchers see only whole versions. */
-  static void write(Path file, String text) throws java.io.IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-  }
-
   private HealthState state(String monitor) {
     return table.snapshot().monitors().get(monitor).effective();
   }
@@ -95,7 +89,7 @@ class HealthTableTest {
 
   @Test
   void aDirectExtfileAppliesItsStatesAndTtlsAsSoonAsItChanges() throws Exception {
-    write(ext.resolve("www"), "192.0.2.1 => UP/100\n192.0.2.2 => DOWN/50\n");
+    TestFiles.replace(ext.resolve("www"), "192.0.2.1 => UP/100\n192.0.2.2 => DOWN/50\n");
     ServiceType type = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, 600L, false);
     table.add(List.of(spec("192.0.2.1", "ext", type), spec("192.0.2.2", "ext", type), spec("192.0.2.3", "ext", type),
         spec("2001:DB8::1", "ext", type)), Set.of()).get(5, TimeUnit.SECONDS);
@@ -104,7 +98,7 @@ class HealthTableTest {
     assertThat(state("192.0.2.3/ext")).as("not in the file: UP by default, defTtl").isEqualTo(HealthState.up(600));
     assertThat(table.snapshot().monitors().get("192.0.2.3/ext").lastCheck()).contains("not in the file");
 
-    write(ext.resolve("www"), "192.0.2.1 => DOWN\n2001:db8:0::1 => DOWN/5\n192.0.2.2 => UP\n"
+    TestFiles.replace(ext.resolve("www"), "192.0.2.1 => DOWN\n2001:db8:0::1 => DOWN/5\n192.0.2.2 => UP\n"
         + "192.0.2.2 => DOWN/9\n");
     until("192.0.2.1/ext", HealthState.down(600));
     assertThat(state("2001:db8::1/ext")).as("addresses compared as addresses").isEqualTo(HealthState.down(5));
@@ -115,7 +109,7 @@ class HealthTableTest {
   void aBadLineIsLoggedOnceWithFileAndLineAndTheOtherLinesApply() throws Exception {
     ServiceType type = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, null, false);
     try (CapturedLog log = CapturedLog.of(ExtFile.class)) {
-      write(ext.resolve("www"), "192.0.2.1 => DOWN/30\nbogus line\n192.0.2.2 => SIDEWAYS\n"
+      TestFiles.replace(ext.resolve("www"), "192.0.2.1 => DOWN/30\nbogus line\n192.0.2.2 => SIDEWAYS\n"
           + "www.example.org => UP\n192.0.2.3 => UP/40\n");
       table.add(List.of(spec("192.0.2.1", "ext", type), spec("192.0.2.2", "ext", type),
           spec("192.0.2.3", "ext", type)), Set.of()).get(5, TimeUnit.SECONDS);
@@ -134,40 +128,108 @@ class HealthTableTest {
   }
 
   @Test
-  void aHalfWrittenFileKeepsTheLastValidStatesUntilItIsComplete() throws Exception {
+  void aVersionWithoutAFinalNewlineIsHeldBackUntilItIsCompleteOrHasSettledForASecond() throws Exception {
     ServiceType type = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, null, false);
-    write(ext.resolve("www"), "192.0.2.1 => DOWN\n192.0.2.2 => UP\n");
+    Path file = ext.resolve("www");
+    TestFiles.replace(file, "192.0.2.1 => DOWN\n192.0.2.2 => UP\n");
     table.add(List.of(spec("192.0.2.1", "ext", type), spec("192.0.2.2", "ext", type)), Set.of())
         .get(5, TimeUnit.SECONDS);
     assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.DOWN);
 
-    write(ext.resolve("www"), "192.0.2.1 => UP\n192.0.2.2 => DO"); // the writer is not done
-    Poll.until(DEADLINE, "the half-written version to be seen", () -> table.halfWrittenFiles() == 1);
+    TestFiles.replace(file, "192.0.2.1 => UP\n192.0.2.2 => DO"); // the writer is not done
+    Poll.until(DEADLINE, "the unfinished version to be held back", () -> scheduler.pending() == 1);
     assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.DOWN);
     assertThat(state("192.0.2.2/ext")).isEqualTo(HealthState.UP);
-
-    write(ext.resolve("www"), "192.0.2.1 => UP\n192.0.2.2 => DOWN\n");
+    TestFiles.replace(file, "192.0.2.1 => UP\n192.0.2.2 => DOWN\n");
     until("192.0.2.2/ext", HealthState.DOWN);
     assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.UP);
+    assertThat(scheduler.pending()).as("finished: nothing waits any more").isZero();
+
+    TestFiles.replace(file, "192.0.2.1 => DOWN"); // printf without a newline: no writer will finish it
+    Poll.until(DEADLINE, "the unfinished version to be held back", () -> scheduler.pending() == 1);
+    assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.UP);
+    assertThat(table.halfWrittenFiles()).isZero();
+    assertThat(scheduler.advance(StateFile.SETTLE)).isEqualTo(1);
+    until("192.0.2.1/ext", HealthState.DOWN);
+    assertThat(state("192.0.2.2/ext")).as("not in the file any more").isEqualTo(HealthState.UP);
+    assertThat(table.halfWrittenFiles()).as("read as it was, a second later").isEqualTo(1);
 
     try (CapturedLog log = CapturedLog.of(ExtFile.class)) {
-      Files.delete(ext.resolve("www"));
+      Files.delete(file);
       Poll.until(DEADLINE, "the removal to be seen", () -> log.lines().stream().anyMatch(l -> l.contains("removed")));
     }
-    assertThat(state("192.0.2.2/ext")).as("a removed file keeps the states last read").isEqualTo(HealthState.DOWN);
+    assertThat(state("192.0.2.1/ext")).as("a removed file keeps the states last read").isEqualTo(HealthState.DOWN);
+  }
+
+  @Test
+  void aRewriteThatTruncatesFirstIsAppliedOnceWholeWithItsNewContent() throws Exception {
+    ServiceType type = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, 60L, false);
+    Path file = ext.resolve("www");
+    TestFiles.replace(file, "192.0.2.1 => DOWN\n");
+    table.add(List.of(spec("192.0.2.1", "ext", type), spec("192.0.2.2", "ext", type)), Set.of())
+        .get(5, TimeUnit.SECONDS);
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    table.subscribe(s -> seen.add(s.stateOf("192.0.2.1/ext") + " " + s.stateOf("192.0.2.2/ext")))
+        .get(5, TimeUnit.SECONDS);
+
+    Files.writeString(file, ""); // what `echo ... > file` leaves until the shell writes
+    Poll.until(DEADLINE, "the empty version to be held back", () -> scheduler.pending() == 1);
+    Files.writeString(file, "192.0.2.2 => DOWN\n");
+    until("192.0.2.2/ext", HealthState.down(60));
+    assertThat(seen).as("never the empty file's defaults, never half of the new version")
+        .containsExactly("DOWN/60 UP/60", "UP/60 DOWN/60");
+    assertThat(table.halfWrittenFiles()).isZero();
+    assertThat(scheduler.advance(StateFile.SETTLE)).as("the held-back version forgotten").isZero();
+  }
+
+  @Test
+  void anExtfileGivenByAnAbsolutePathIsWatchedWhereItIsAmongOtherFiles() throws Exception {
+    // the lab's layout: /etc/lb/dns-tier.yaml with `file: /etc/lb/ext`, a file where relative names' directory would be
+    Path lb = dir.resolve("lb");
+    Files.createDirectories(lb);
+    Files.writeString(lb.resolve("dns-tier.yaml"), "node: T1\n");
+    Path file = lb.resolve("ext");
+    Files.writeString(file, "198.51.100.2 => DOWN\n");
+    ServiceType type = extfile(file.toString(), true, Duration.ofSeconds(10), 0, 0, 0, null, false);
+    MonitorSpec one = new MonitorSpec(ip("198.51.100.1"), "ext", type, lb.resolve("ext"));
+    MonitorSpec two = new MonitorSpec(ip("198.51.100.2"), "ext", type, lb.resolve("ext"));
+    table.add(List.of(one, two), Set.of()).get(5, TimeUnit.SECONDS);
+    assertThat(state("198.51.100.2/ext")).isEqualTo(HealthState.DOWN);
+    assertThat(state("198.51.100.1/ext")).isEqualTo(HealthState.UP);
+
+    Files.writeString(file, "198.51.100.1 => DOWN\n"); // echo ... > /etc/lb/ext
+    until("198.51.100.1/ext", HealthState.DOWN);
+    assertThat(state("198.51.100.2/ext")).isEqualTo(HealthState.UP);
+    Files.delete(file);
+    Files.writeString(file, "198.51.100.1 => UP\n");
+    until("198.51.100.1/ext", HealthState.UP);
+  }
+
+  @Test
+  void aChangedExtfileServiceTypeIsReadWithItsNewSettings() throws Exception {
+    TestFiles.replace(ext.resolve("www"), "# nothing listed\n");
+    ServiceType up = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, null, false);
+    table.add(List.of(spec("192.0.2.1", "ext", up), spec("192.0.2.2", "ext", up)), Set.of())
+        .get(5, TimeUnit.SECONDS);
+    assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.UP);
+    ServiceType down = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, 30L, true);
+    table.add(List.of(spec("192.0.2.1", "ext", down), spec("192.0.2.2", "ext", down)), Set.of())
+        .get(5, TimeUnit.SECONDS);
+    assertThat(state("192.0.2.1/ext")).as("defDown now").isEqualTo(HealthState.down(30));
+    assertThat(state("192.0.2.2/ext")).isEqualTo(HealthState.down(30));
   }
 
   @Test
   void aMonitorModeExtfileIsReadEveryIntervalAndCountedWithGdnsdsThresholds() throws Exception {
     ServiceType type = extfile("mon", false, Duration.ofSeconds(2), 3, 2, 2, null, false);
-    write(ext.resolve("mon"), "192.0.2.1 => UP/100\n192.0.2.2 => DOWN/100\n");
+    TestFiles.replace(ext.resolve("mon"), "192.0.2.1 => UP/100\n192.0.2.2 => DOWN/100\n");
     table.add(List.of(spec("192.0.2.1", "mon", type), spec("192.0.2.2", "mon", type)), Set.of())
         .get(5, TimeUnit.SECONDS);
     // gdnsd 3.8.1 with the same file and thresholds: "initialized to UP/4", "DOWN/6" (TTLs in the file ignored)
     assertThat(state("192.0.2.1/mon")).isEqualTo(HealthState.up(4));
     assertThat(state("192.0.2.2/mon")).isEqualTo(HealthState.down(6));
 
-    write(ext.resolve("mon"), "192.0.2.1 => DOWN\n192.0.2.2 => UP\n");
+    TestFiles.replace(ext.resolve("mon"), "192.0.2.1 => DOWN\n192.0.2.2 => UP\n");
     tick();
     assertThat(state("192.0.2.1/mon")).isEqualTo(HealthState.up(2));
     assertThat(state("192.0.2.2/mon")).isEqualTo(HealthState.down(4));
@@ -179,11 +241,34 @@ class HealthTableTest {
     assertThat(state("192.0.2.2/mon")).isEqualTo(HealthState.up(4));
   }
 
-  /** One interval of the monitor-mode timer, waiting until its results are published. */
-  private void tick() {
-    long version = table.snapshot().version();
+  /** One interval of the monitor-mode timer, and its results published (or nothing, when nothing was counted). */
+  private void tick() throws Exception {
     assertThat(scheduler.advance(Duration.ofSeconds(2))).isEqualTo(1);
-    Poll.until(DEADLINE, "the tick's results", () -> table.snapshot().version() >= version + 2);
+    table.add(List.of(), Set.of()).get(5, TimeUnit.SECONDS); // after the tick's task on the table's executor
+  }
+
+  @Test
+  void aMonitorModeExtfileCountsNothingWhileItIsMissingOrUnfinished() throws Exception {
+    ServiceType type = extfile("mon", false, Duration.ofSeconds(2), 3, 2, 2, null, false);
+    Path file = ext.resolve("mon");
+    TestFiles.replace(file, "192.0.2.1 => UP\n");
+    table.add(List.of(spec("192.0.2.1", "mon", type)), Set.of()).get(5, TimeUnit.SECONDS);
+    TestFiles.replace(file, "192.0.2.1 => DOWN\n");
+    tick();
+    assertThat(table.snapshot().monitors().get("192.0.2.1/mon").progress()).isEqualTo("1/2 failures");
+    try (CapturedLog log = CapturedLog.of(ExtFile.class)) {
+      Files.delete(file);
+      tick();
+      tick();
+      assertThat(log.lines()).filteredOn(l -> l.contains("removed")).hasSize(1);
+    }
+    assertThat(state("192.0.2.1/mon")).as("gdnsd: no updates applied").isEqualTo(HealthState.up(2));
+    assertThat(table.snapshot().monitors().get("192.0.2.1/mon").progress()).isEqualTo("1/2 failures");
+    TestFiles.replace(file, "192.0.2.1 => DOWN"); // a writer at work, or one that never ends its line
+    tick();
+    assertThat(state("192.0.2.1/mon")).as("held back a round").isEqualTo(HealthState.up(2));
+    tick();
+    assertThat(state("192.0.2.1/mon")).as("still there: read as it is").isEqualTo(HealthState.down(6));
   }
 
   @Test
@@ -194,7 +279,7 @@ class HealthTableTest {
         .get(5, TimeUnit.SECONDS);
     Path admin = dir.resolve("admin_state");
     try (CapturedLog log = CapturedLog.of(HealthTable.class)) {
-      write(admin, """
+      TestFiles.replace(admin, """
           192.0.2.1/* => DOWN/40   # every service type of .1
           */fix => UP/30           # later lines override earlier ones
           192.0.2.2/up => DOWN
@@ -216,7 +301,7 @@ class HealthTableTest {
     assertThat(s.forcedResource("multifo/www")).contains(HealthState.down(20));
 
     try (CapturedLog log = CapturedLog.of(AdminStateFile.class)) {
-      write(admin, "192.0.2.1/* => UP\n192.0.2.2/up => MAYBE\n");
+      TestFiles.replace(admin, "192.0.2.1/* => UP\n192.0.2.2/up => MAYBE\n");
       Poll.until(DEADLINE, "the rejection", () -> table.adminStateRejected() == 1);
       assertThat(log.lines()).filteredOn(l -> l.startsWith("WARNING")).containsExactly("WARNING " + admin + ":2: 192.0.2.2/up: \"MAYBE\" (expected: UP or "
           + "DOWN, optionally /TTL); the whole file is ignored, forced states unchanged");
@@ -227,6 +312,19 @@ class HealthTableTest {
     until("192.0.2.1/up", HealthState.UP);
     assertThat(table.snapshot().forcedResources()).isEmpty();
     assertThat(table.snapshot().monitors().values()).allMatch(m -> m.forced().isEmpty());
+  }
+
+  @Test
+  void anAdminStateFileTruncatedIsHeldBackAndEmptyForASecondForcesNothing() throws Exception {
+    table.add(List.of(spec("192.0.2.1", "up", ServiceType.UP)), Set.of()).get(5, TimeUnit.SECONDS);
+    Path admin = dir.resolve("admin_state");
+    TestFiles.replace(admin, "192.0.2.1/up => DOWN\n");
+    until("192.0.2.1/up", HealthState.DOWN);
+    Files.writeString(admin, ""); // `>` has truncated it; the writer has not written yet
+    Poll.until(DEADLINE, "the empty version to be held back", () -> scheduler.pending() == 1);
+    assertThat(state("192.0.2.1/up")).isEqualTo(HealthState.DOWN);
+    assertThat(scheduler.advance(StateFile.SETTLE)).isEqualTo(1);
+    until("192.0.2.1/up", HealthState.UP); // empty for a second: an empty file, nothing forced (as gdnsd)
   }
 
   @Test

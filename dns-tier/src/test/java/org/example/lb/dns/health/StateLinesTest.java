@@ -30,7 +30,6 @@ class StateLinesTest {
         just garbage
         192.0.2.4 => SIDEWAYS
         """, 600);
-    assertThat(s.complete()).isTrue();
     assertThat(s.entries()).containsExactly(
         new StateLines.Entry(2, "192.0.2.1", HealthState.up(300)),
         new StateLines.Entry(3, "192.0.2.2", HealthState.down(242)),
@@ -38,14 +37,6 @@ class StateLinesTest {
     assertThat(s.errors()).containsExactly(
         "6: \"just garbage\" (expected: KEY => UP or DOWN, optionally /TTL)",
         "7: 192.0.2.4: \"SIDEWAYS\" (expected: UP or DOWN, optionally /TTL)");
-  }
-
-  @Test
-  void aLastLineWithoutNewlineMakesTheFileIncomplete() {
-    assertThat(StateLines.parse("192.0.2.1 => UP\n192.0.2.2 => DO", 1).complete()).isFalse();
-    assertThat(StateLines.parse("192.0.2.1 => UP\n", 1).complete()).isTrue();
-    assertThat(StateLines.parse("", 1).complete()).as("truncated to be rewritten").isFalse();
-    assertThat(StateLines.parse("# nothing listed\n", 1).complete()).isTrue();
   }
 
   @Test

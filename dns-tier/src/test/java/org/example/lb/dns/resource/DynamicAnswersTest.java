@@ -124,6 +124,31 @@ class DynamicAnswersTest {
         org.assertj.core.data.Offset.offset(0.01));
   }
 
+  @Test
+  void everyAnswerDuringHealthChangesIsOneWholeSelection() throws Exception {
+    Snapshots one = new Snapshots().set("192.0.2.2/up", HealthState.down(40));
+    Snapshots other = new Snapshots().set("192.0.2.1/up", HealthState.down(60)).set("2001:db8::1/up",
+        HealthState.up(90));
+    List<String> first = List.of("www.example.org. 40 IN A 192.0.2.1", "www.example.org. 40 IN A 192.0.2.3");
+    List<String> second = List.of("www.example.org. 60 IN A 192.0.2.2", "www.example.org. 60 IN A 192.0.2.3");
+    dynamic.update(one.snapshot());
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread health = Thread.ofPlatform().start(() -> { // the health executor, publishing as fast as it can
+      for (int i = 0; i < 20_000; i++) {
+        dynamic.update((i % 2 == 0 ? other : one).snapshot());
+      }
+      done.set(true);
+    });
+    int asked = 0;
+    while (!done.get() || asked == 0) {
+      List<String> got = answers("www.example.org.", Type.A);
+      assertThat(got).as("answer %d", asked).isIn(first, second);
+      asked++;
+    }
+    health.join();
+    assertThat(asked).isPositive();
+  }
+
   /** How often each address is in the answers of {@code queries} A queries. */
   private Map<String, Integer> count(String name, int queries) throws Exception {
     byte[] query = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN)).toWire();

@@ -105,6 +105,9 @@ class DnsConfigTest {
     assertThatThrownBy(() -> parse(DYNAMIC.replace("plugin: http_status", "plugin: ping")))
         .hasMessageContaining("serviceTypes.http.plugin: \"ping\" (expected: one of http_status, tcp_connect, "
             + "extfile, static)");
+    assertThatThrownBy(() -> parse(DYNAMIC.replace("file: www", "file: /etc/lb/.www")))
+        .hasMessage("dns.yaml:7: serviceTypes.ext.file: /etc/lb/.www (expected: a file name not starting with a dot "
+            + "(dotfiles are taken as being written, and never read))");
     assertThatThrownBy(() -> parse(VALID + "serviceTypes: { smtp: { plugin: tcp_connect } }\n"))
         .hasMessageContaining("serviceTypes.smtp.port: missing (expected: the port to connect to, 1-65535");
   }

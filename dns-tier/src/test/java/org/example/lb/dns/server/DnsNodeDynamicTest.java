@@ -8,33 +8,31 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.metrics.AdminClient;
 import org.example.lb.common.test.CommandRun;
-import org.example.lb.common.test.FreePorts;
 import org.example.lb.common.test.Poll;
 import org.example.lb.common.test.Tools;
+import org.example.lb.dns.CapturedLog;
 import org.example.lb.dns.DnsTierCommand;
+import org.example.lb.dns.QueryLoop;
+import org.example.lb.dns.TestClient;
+import org.example.lb.dns.TestFiles;
+import org.example.lb.dns.TestServer;
 import org.example.lb.dns.TestZones;
+import org.example.lb.dns.health.HealthState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
@@ -45,6 +43,7 @@ import org.xbill.DNS.Type;
 class DnsNodeDynamicTest {
   static final Duration DEADLINE = Duration.ofSeconds(15);
   @TempDir Path dir;
+  private TestServer server;
   private Path configFile;
   private Path extFile;
   private int port;
@@ -57,33 +56,26 @@ class DnsNodeDynamicTest {
     Files.copy(TestZones.file("example.org"), dir.resolve("example.org.zone"));
     Files.createDirectories(dir.resolve("ext"));
     extFile = dir.resolve("ext").resolve("www");
-    write(extFile, "192.0.2.2 => DOWN/50\n");
+    TestFiles.replace(extFile, "192.0.2.2 => DOWN/50\n");
     listener = new ServerSocket();
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    int[] ports = FreePorts.take(2);
-    port = ports[0];
-    adminPort = ports[1];
-    configFile = dir.resolve("dns.yaml");
-    Files.writeString(configFile, config("resource: www, ttl: 300, minTtl: 30"));
-    node = DnsNode.start(ConfigLoader.load(configFile, DnsConfig.class), configFile);
+    server = TestServer.in(dir, List.of("127.0.0.1", "::1"), 2);
+    port = server.port();
+    adminPort = server.adminPort();
+    configFile = server.configFile();
+    node = server.start(config("resource: www, ttl: 300, minTtl: 30"));
   }
 
   @AfterEach
   void stop() throws IOException {
-    if (node != null) {
-      node.close();
-    }
+    server.close();
     listener.close();
   }
 
   private String config(String wwwBinding) {
     return """
-        node: T1
-        listen: { addresses: [127.0.0.1, "::1"], port: %d }
-        workers: 2
         zones: { example.org: example.org.zone }
-        admin: { port: %d }
         serviceTypes:
           ext: { plugin: extfile, file: www, direct: true, defTtl: 120 }
           tcp: { plugin: tcp_connect, port: %d, interval: 200ms, timeout: 100ms, upThresh: 1, okThresh: 1, downThresh: 1 }
@@ -97,34 +89,19 @@ class DnsNodeDynamicTest {
           dyn.example.org: mail
           cdn.example.org: { resource: cdn, ttl: 60 }
           loop.example.org: loop
-        """.formatted(port, adminPort, listener.getLocalPort(), wwwBinding);
-  }
-
-  /** Replaces a file in one step (a dotfile renamed), as a careful writer does. */
-  private static void write(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private Message ask(String name, int type) throws IOException {
-    return ask(InetAddress.getLoopbackAddress(), name, type);
+        """.formatted(listener.getLocalPort(), wwwBinding);
   }
 
   private Message ask(InetAddress server, String name, int type) throws IOException {
-    SimpleResolver r = new SimpleResolver(new InetSocketAddress(server, port));
-    r.setTimeout(Duration.ofSeconds(2));
-    return r.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+    return TestClient.ask(server, port, name, type, false);
   }
 
-  /** The answer section, {@code TTL ADDRESS} per record, sorted. */
+  private Message ask(String name, int type) throws IOException {
+    return TestClient.ask(port, name, type);
+  }
+
   private List<String> addresses(String name, int type) {
-    try {
-      return ask(name, type).getSection(Section.ANSWER).stream().filter(r -> r.getType() == type)
-          .map(r -> r.getTTL() + " " + r.rdataToString()).sorted().toList();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestClient.addresses(port, name, type);
   }
 
   private void until(String name, int type, List<String> expected) {
@@ -145,20 +122,57 @@ class DnsNodeDynamicTest {
     assertThat(p.waitFor()).isZero();
     assertThat(out.lines()).containsExactly("alias.example.org.", "www.example.org.", "192.0.2.1", "192.0.2.3");
 
-    write(extFile, "192.0.2.1 => DOWN/400\n192.0.2.2 => DOWN/500\n192.0.2.10 => DOWN\n192.0.2.20 => UP/200\n");
+    TestFiles.replace(extFile, "192.0.2.1 => DOWN/400\n192.0.2.2 => DOWN/500\n192.0.2.10 => DOWN\n"
+        + "192.0.2.20 => UP/200\n");
     // 1 of 3 is under up_thresh: all; TTL min(400, 500, 120 of the defaulted ones) = 120
     until("www.example.org.", Type.A, List.of("120 192.0.2.1", "120 192.0.2.2", "120 192.0.2.3"));
     until("dyn.example.org.", Type.A, List.of("150 192.0.2.20")); // min(120, 200) raised to minTtl 150
     assertThat(ask("fixed.example.org.", Type.A).getSection(Section.ANSWER)).as("static names unchanged").hasSize(1);
-    write(extFile, "# all up\n");
+    TestFiles.replace(extFile, "# all up\n");
     until("www.example.org.", Type.A, List.of("120 192.0.2.1", "120 192.0.2.2", "120 192.0.2.3"));
     until("dyn.example.org.", Type.A, List.of("150 192.0.2.10"));
   }
 
   @Test
+  void anExtfileAtAnAbsolutePathIsFollowedThroughRewritesWithEchoAndItsRemoval() throws Exception {
+    // the lab's: /etc/lb/dns-tier.yaml, `file: /etc/lb/ext` (a file where relative names' directory would be)
+    Path lb = dir.resolve("lb");
+    Files.createDirectories(lb);
+    Files.copy(TestZones.file("example.org"), lb.resolve("example.org.zone"));
+    Path ext = lb.resolve("ext");
+    Files.writeString(ext, "198.51.100.2 => DOWN\n");
+    try (TestServer lab = TestServer.in(lb, List.of("127.0.0.1"), 1)) {
+      lab.start("""
+          zones: { example.org: example.org.zone }
+          serviceTypes:
+            ext: { plugin: extfile, file: %s, direct: true, interval: 60s }   # rescans far apart: inotify only
+          resources:
+            www: { plugin: multifo, addresses: [198.51.100.1, 198.51.100.2, 198.51.100.3], serviceTypes: [ext] }
+          dynamic:
+            www.example.org: www
+          """.formatted(ext));
+      String www = "www.example.org.";
+      assertThat(TestClient.addresses(lab.port(), www, Type.A)).containsExactly("300 198.51.100.1",
+          "300 198.51.100.3");
+      Files.writeString(ext, "198.51.100.3 => DOWN\n"); // echo ... > /etc/lb/ext: truncated, then written
+      Poll.until(DEADLINE, "the rewrite", () -> TestClient.addresses(lab.port(), www, Type.A),
+          List.of("300 198.51.100.1", "300 198.51.100.2")::equals);
+      try (CapturedLog log = CapturedLog.of(HealthState.class.getPackage())) {
+        Files.delete(ext);
+        Poll.until(DEADLINE, "the removal", () -> log.lines().stream().anyMatch(l -> l.contains(ext + ": removed")));
+      }
+      assertThat(TestClient.addresses(lab.port(), www, Type.A)).as("the states last read stay")
+          .containsExactly("300 198.51.100.1", "300 198.51.100.2");
+      Files.writeString(ext, "198.51.100.1 => DOWN\n");
+      Poll.until(DEADLINE, "the new file", () -> TestClient.addresses(lab.port(), www, Type.A),
+          List.of("300 198.51.100.2", "300 198.51.100.3")::equals);
+    }
+  }
+
+  @Test
   void adminStateForcesAddressesAndResourcesAndStatesShowsIt() throws Exception {
     Path admin = dir.resolve("admin_state");
-    write(admin, "192.0.2.1/* => DOWN/40\n192.0.2.2/ext => UP/60\n");
+    TestFiles.replace(admin, "192.0.2.1/* => DOWN/40\n192.0.2.2/ext => UP/60\n");
     until("www.example.org.", Type.A, List.of("40 192.0.2.2", "40 192.0.2.3"));
     DnsStates states = ConfigLoader.json().readValue(AdminClient.get(adminPort, "/states"), DnsStates.class);
     assertThat(states.monitors().get("192.0.2.1/ext").state()).isEqualTo("DOWN!");
@@ -182,7 +196,7 @@ class DnsNodeDynamicTest {
     assertThat(view).contains("192.0.2.1/ext", "DOWN!", "www", "multifo", "degraded",
         "A 192.0.2.2 192.0.2.3; AAAA 2001:db8::1");
 
-    write(admin, "192.0.2.1/* => DOWN/40\nmultifo/www => UP/45\n");
+    TestFiles.replace(admin, "192.0.2.1/* => DOWN/40\nmultifo/www => UP/45\n");
     until("www.example.org.", Type.A, List.of("45 192.0.2.1", "45 192.0.2.2", "45 192.0.2.3"));
     assertThat(DnsNode.renderStates(AdminClient.get(adminPort, "/states"))).contains("forced UP/45 by admin_state");
     Files.delete(admin);
@@ -218,7 +232,7 @@ class DnsNodeDynamicTest {
 
   @Test
   void aBadExtfileLineIsCountedAndTheRestApplies() throws Exception {
-    write(extFile, "192.0.2.3 => DOWN/70\nnonsense\n");
+    TestFiles.replace(extFile, "192.0.2.3 => DOWN/70\nnonsense\n");
     until("www.example.org.", Type.A, List.of("70 192.0.2.1", "70 192.0.2.2"));
     assertThat(metrics()).contains("lb_dns_extfile_bad_lines_total 1");
     assertThat(DnsNode.renderStates(AdminClient.get(adminPort, "/states"))).contains("! extfile lines skipped: 1");
@@ -226,41 +240,37 @@ class DnsNodeDynamicTest {
 
   @Test
   void reloadsRebindNamesWithoutLosingAQuery() throws Exception {
-    AtomicBoolean done = new AtomicBoolean();
-    AtomicInteger answered = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
     Set<String> www = Set.of("192.0.2.1", "192.0.2.3");
     Set<String> cdn = Set.of("192.0.2.31", "192.0.2.32");
-    Thread client = Thread.ofPlatform().start(() -> {
-      try {
-        SimpleResolver r = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        r.setTimeout(Duration.ofSeconds(2));
-        Message q = Message.newQuery(Record.newRecord(Name.fromString("www.example.org."), Type.A, DClass.IN));
-        while (!done.get()) {
-          Message m = r.send(q);
-          List<String> got = m.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList();
-          if (m.getRcode() != Rcode.NOERROR || got.isEmpty() || !(www.containsAll(got) || cdn.containsAll(got))) {
-            throw new AssertionError("during a reload: " + m);
-          }
-          answered.incrementAndGet();
-        }
-      } catch (Throwable t) {
-        failure.set(t);
-      }
+    QueryLoop client = QueryLoop.start(port, "www.example.org.", Type.A, m -> {
+      List<String> got = m.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList();
+      return m.getRcode() == Rcode.NOERROR && !got.isEmpty() && (www.containsAll(got) || cdn.containsAll(got));
     });
     for (int i = 0; i < 10; i++) {
       boolean toCdn = i % 2 == 0;
-      Files.writeString(configFile, config(toCdn ? "resource: cdn, ttl: 77, minTtl: 0"
-          : "resource: www, ttl: 300, minTtl: 30"));
+      server.write(config(toCdn ? "resource: cdn, ttl: 77, minTtl: 0" : "resource: www, ttl: 300, minTtl: 30"));
       node.reload();
       Poll.until(DEADLINE, "the rebinding " + i, () -> addresses("www.example.org.", Type.A).stream()
           .allMatch(a -> toCdn ? a.startsWith("77 192.0.2.3") : a.startsWith("50 ")));
     }
-    done.set(true);
-    client.join();
-    assertThat(failure.get()).isNull();
-    assertThat(answered.get()).isPositive();
+    assertThat(client.stop()).isPositive();
     assertThat(node.status().lastReload().orElseThrow()).endsWith("applied");
+  }
+
+  @Test
+  void checkConfigSaysWhichFileEachExtfileServiceTypeReads() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    int code;
+    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      code = ServiceMain.execute(new DnsTierCommand(), "check-config", "--config", configFile.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(code).isZero();
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8).lines())
+        .contains("service type ext reads " + extFile);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.example.lb.dns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.example.lb.dns.TestClient.concat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,24 +11,21 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.example.lb.common.cli.ServiceMain;
-import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.common.metrics.AdminClient;
 import org.example.lb.common.test.CommandRun;
-import org.example.lb.common.test.FreePorts;
 import org.example.lb.common.test.Poll;
 import org.example.lb.common.test.Tools;
 import org.example.lb.dns.DnsTierCommand;
+import org.example.lb.dns.QueryLoop;
+import org.example.lb.dns.TestClient;
+import org.example.lb.dns.TestServer;
 import org.example.lb.dns.TestZones;
 import org.example.lb.dns.answer.QueryStats.Stat;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +38,6 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
@@ -52,6 +49,7 @@ import org.xbill.DNS.Type;
 class DnsNodeTest {
   static final Duration DEADLINE = Duration.ofSeconds(15);
   @TempDir Path dir;
+  private TestServer server;
   private Path configFile;
   private Path zoneFile;
   private int port;
@@ -63,54 +61,40 @@ class DnsNodeTest {
     zoneFile = dir.resolve("example.com.zone");
     Files.copy(TestZones.file("example.com"), zoneFile);
     Files.copy(TestZones.file("example.net"), dir.resolve("example.net.zone"));
-    int[] ports = FreePorts.take(2);
-    port = ports[0];
-    adminPort = ports[1];
-    configFile = dir.resolve("dns.yaml");
-    Files.writeString(configFile, config(""));
-    node = DnsNode.start(ConfigLoader.load(configFile, DnsConfig.class), configFile);
+    server = TestServer.in(dir, List.of("127.0.0.1", "::1"), 2);
+    port = server.port();
+    adminPort = server.adminPort();
+    configFile = server.configFile();
+    node = server.start(config(""));
   }
 
   @AfterEach
   void stop() {
-    if (node != null) {
-      node.close();
-    }
+    server.close();
   }
 
-  private String config(String extra) {
+  /** Everything but the listen addresses, workers and admin port. */
+  private static String config(String extra) {
     return """
-        node: T1
-        listen: { addresses: [127.0.0.1, "::1"], port: %d }
-        workers: 2
         zones:
           example.com: example.com.zone
           example.net: example.net.zone
         nsid: dns-test-1
         chaos: { version: "dns-tier test" }
         tcp: { idleTimeout: 500ms, maxConnections: 4 }
-        admin: { port: %d }
-        %s""".formatted(port, adminPort, extra);
+        """ + extra;
   }
 
-  private SimpleResolver resolver(boolean tcp) throws IOException {
-    return resolver(InetAddress.getLoopbackAddress(), tcp);
-  }
-
-  private SimpleResolver resolver(InetAddress server, boolean tcp) {
-    SimpleResolver r = new SimpleResolver(new java.net.InetSocketAddress(server, port));
-    r.setTCP(tcp);
-    r.setTimeout(Duration.ofSeconds(2));
-    return r;
+  private SimpleResolver resolver(boolean tcp) {
+    return TestClient.resolver(InetAddress.getLoopbackAddress(), port, tcp);
   }
 
   private Message ask(String name, int type, boolean tcp) throws IOException {
-    Message q = Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
-    return resolver(tcp).send(q);
+    return TestClient.ask(InetAddress.getLoopbackAddress(), port, name, type, tcp);
   }
 
-  private long serial() throws IOException {
-    return ((SOARecord) ask("example.com.", Type.SOA, false).getSection(Section.ANSWER).getFirst()).getSerial();
+  private long serial() {
+    return TestClient.serial(port, "example.com.");
   }
 
   @Test
@@ -125,8 +109,8 @@ class DnsNodeTest {
     assertThat(node.stats().get(Stat.TCP_REQS)).isEqualTo(1);
     InetAddress v6 = InetAddress.getByName("::1");
     Message q = Message.newQuery(Record.newRecord(Name.fromString("www.example.com."), Type.AAAA, DClass.IN));
-    assertThat(resolver(v6, false).send(q).getSection(Section.ANSWER)).hasSize(1);
-    assertThat(resolver(v6, true).send(q).getSection(Section.ANSWER)).hasSize(1);
+    assertThat(TestClient.resolver(v6, port, false).send(q).getSection(Section.ANSWER)).hasSize(1);
+    assertThat(TestClient.resolver(v6, port, true).send(q).getSection(Section.ANSWER)).hasSize(1);
     assertThat(node.stats().get(Stat.V6)).as("counted for UDP").isEqualTo(1);
   }
 
@@ -223,33 +207,14 @@ class DnsNodeTest {
     }
   }
 
-  /** Sends raw bytes over UDP; the response, or null if none came within 300 ms. */
+  /** Sends raw bytes over UDP; the response, or null if none came within 500 ms. */
   private byte[] udp(byte[] packet) throws IOException {
-    try (DatagramSocket s = new DatagramSocket()) {
-      s.setSoTimeout(300);
-      s.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), port));
-      byte[] buf = new byte[65535];
-      DatagramPacket r = new DatagramPacket(buf, buf.length);
-      try {
-        s.receive(r);
-      } catch (SocketTimeoutException e) {
-        return null;
-      }
-      return java.util.Arrays.copyOf(buf, r.getLength());
-    }
+    return TestClient.exchange(port, packet, false);
   }
 
   private static byte[] header(int id, int flags, int qd, int an, int ns, int ar) {
     return new byte[] {(byte) (id >>> 8), (byte) id, (byte) (flags >>> 8), (byte) flags, (byte) (qd >>> 8), (byte) qd,
         (byte) (an >>> 8), (byte) an, (byte) (ns >>> 8), (byte) ns, (byte) (ar >>> 8), (byte) ar};
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
   }
 
   private static int rcode(byte[] response) {
@@ -319,41 +284,16 @@ class DnsNodeTest {
 
   @Test
   void reloadsLoseNoQuery() throws Exception {
-    AtomicBoolean done = new AtomicBoolean();
-    AtomicInteger answered = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread client = Thread.ofPlatform().start(() -> {
-      try {
-        SimpleResolver r = resolver(false);
-        Message q = Message.newQuery(Record.newRecord(Name.fromString("www.example.com."), Type.A, DClass.IN));
-        while (!done.get()) {
-          Message m = r.send(q);
-          if (m.getRcode() != Rcode.NOERROR || m.getSection(Section.ANSWER).size() != 2) {
-            throw new AssertionError("during a reload: " + m);
-          }
-          answered.incrementAndGet();
-        }
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    });
+    QueryLoop client = QueryLoop.start(port, "www.example.com.", Type.A, m -> m.getRcode() == Rcode.NOERROR
+        && m.getSection(Section.ANSWER).size() == 2);
     String zone = Files.readString(zoneFile);
     for (int i = 1; i <= 20; i++) {
       long serial = 2026010101L + i;
       Files.writeString(zoneFile, zone.replace("2026010101", String.valueOf(serial)));
       node.reload();
-      Poll.until(DEADLINE, "serial " + serial + " to be served", () -> {
-        try {
-          return serial() == serial;
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-      });
+      Poll.until(DEADLINE, "serial " + serial + " to be served", () -> serial() == serial);
     }
-    done.set(true);
-    client.join();
-    assertThat(failure.get()).isNull();
-    assertThat(answered.get()).isPositive();
+    assertThat(client.stop()).isPositive();
     assertThat(node.status().lastReload().orElseThrow()).endsWith("applied");
   }
 
@@ -391,18 +331,12 @@ class DnsNodeTest {
   void aChangedZoneFileIsReloadedWithoutASignal() throws Exception {
     String zone = Files.readString(zoneFile);
     Files.writeString(zoneFile, zone.replace("2026010101", "2026010199"));
-    Poll.until(DEADLINE, "the new serial", () -> {
-      try {
-        return serial() == 2026010199L;
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    });
+    Poll.until(DEADLINE, "the new serial", () -> serial() == 2026010199L);
   }
 
   @Test
   void aReloadChangingTheListenAddressIsRejected() throws Exception {
-    Files.writeString(configFile, config("").replace("port: " + port, "port: " + (port + 1)));
+    Files.writeString(configFile, server.yaml(config("")).replace("port: " + port, "port: " + (port + 1)));
     node.reload();
     Poll.until(DEADLINE, "the rejection", () -> node.status().lastReload().isPresent());
     assertThat(node.status().lastReload().orElseThrow()).contains("rejected", "need a restart");

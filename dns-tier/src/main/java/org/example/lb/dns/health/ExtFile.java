@@ -26,8 +26,11 @@ import org.example.lb.common.health.DurationText;
  * nothing (gdnsd: "no updates applied"), nor for a round whose version has no final newline yet.
  *
  * <p>A malformed line is logged once per version of the file, {@code file:line: what (expected: ...)}, counted, and
- * skipped; the other lines apply (gdnsd instead ignores the whole file). A file that is missing, or removed, keeps the
- * states last read. When an address appears twice, the last line wins; an address not in the file gets the service
+ * skipped; the other lines apply (gdnsd instead ignores the whole file). An empty file lists nothing: every address
+ * takes its default. A file missing at start leaves the monitors UP until it exists. A removed file (still missing a
+ * second later) means, in direct mode, that nothing is overridden any more: every address takes its default, as
+ * when the file is emptied (gdnsd keeps the states last read; here the file is the administrator's, as /etc/lb's other
+ * files, whose removal ends what they asked); in monitor mode, it keeps the states last read and counts nothing. When an address appears twice, the last line wins; an address not in the file gets the service
  * type's default ({@code defDown}, {@code defTtl}), with a warning whenever the set of such addresses changes.
  * Everything runs on the {@link HealthTable}'s serial executor.
  */
@@ -147,15 +150,27 @@ final class ExtFile implements AutoCloseable {
       return;
     }
     if (content.isEmpty()) {
-      LOG.warning(file + (present || states != null ? ": removed" : ": no such file") + " (service type "
+      boolean removed = present || states != null;
+      present = false;
+      if (type.direct() && removed) {
+        // Direct mode holds an administrator's final states: without the file nothing is overridden any more.
+        LOG.info(file + ": removed (service type " + serviceTypeName + "): every address takes its default, "
+            + (type.defDown() ? "DOWN" : "UP"));
+        states = Map.of();
+        defaulted = new LinkedHashSet<>();
+        apply(monitors);
+        return;
+      }
+      LOG.warning(file + (removed ? ": removed" : ": no such file") + " (service type "
           + serviceTypeName + "): " + (states == null ? "its monitors stay UP until it exists"
           : "the states last read stay") + (type.direct() ? "" : "; no result is counted until it is back"));
-      present = false;
       return;
     }
     present = true;
     String text = content.get();
-    if (unfinished) {
+    if (unfinished && text.isEmpty()) {
+      LOG.info(file + ": empty: every address takes its default, " + (type.defDown() ? "DOWN" : "UP"));
+    } else if (unfinished) {
       table.halfWrittenFile();
       LOG.warning(file + (text.isEmpty() ? ": empty" : ": no newline at the end of the last line") + ", still after "
           + (type.direct() ? DurationText.of(StateFile.SETTLE) : "an interval") + ": read as it is");
@@ -205,7 +220,7 @@ final class ExtFile implements AutoCloseable {
       for (Monitor m : all) {
         boolean listed = states.containsKey(Addresses.toText(m.spec.address()));
         HealthState s = stateOf(m);
-        table.observed(m, s, "extfile: " + (listed ? s : "not in the file, default " + s));
+        table.observed(m, s, "extfile: " + (listed ? s : (present ? "not in the file" : "no file") + ", default " + s));
       }
     });
   }

@@ -23,7 +23,8 @@ import org.example.lb.common.health.CheckScheduler;
  * truncates the file, then writes it): it is held back, and handed over as it is only if it is still the file's
  * content {@link #SETTLE} later (gdnsd waits about a second after every change). So a rewrite with {@code >} is seen
  * once, with its new content; a file written without a final newline ({@code printf}) applies a second later; a file
- * left empty is an empty file. Removing the file is reported at once.
+ * left empty is an empty file. A removal is held back the same way (a writer may remove, then create the file) and
+ * reported only if the file is still missing {@link #SETTLE} later.
  *
  * <p>The listener runs on {@code serial}, as does everything here.
  */
@@ -55,6 +56,8 @@ final class StateFile implements AutoCloseable {
   private String delivered;
   /** A version held back until it settles, if any. */
   private String pending;
+  /** The file's removal is held back until it settles. */
+  private boolean removalPending;
   private CheckScheduler.Cancellable settling;
   private boolean closed;
 
@@ -90,10 +93,10 @@ final class StateFile implements AutoCloseable {
       return;
     }
     if (content.isEmpty()) {
-      hold(null);
-      if (delivered != null) {
-        delivered = null;
-        listener.changed(Optional.empty(), false);
+      if (delivered == null) {
+        hold(null); // missing, and reported so
+      } else if (!removalPending) {
+        holdRemoval();
       }
       return;
     }
@@ -114,6 +117,7 @@ final class StateFile implements AutoCloseable {
   /** Holds {@code text} back until it settles (null: nothing held back). */
   private void hold(String text) {
     pending = text;
+    removalPending = false;
     if (settling != null) {
       settling.cancel();
       settling = null;
@@ -123,14 +127,35 @@ final class StateFile implements AutoCloseable {
     }
   }
 
-  /** {@link #SETTLE} after a version without a final newline was seen: still the file's content, it is read. */
+  private void holdRemoval() {
+    hold(null);
+    removalPending = true;
+    settling = scheduler.schedule(SETTLE, () -> serial.execute(this::settle));
+  }
+
+  /**
+   * {@link #SETTLE} after a version without a final newline, or the file's removal, was seen: still so, it is handed
+   * over.
+   */
   private void settle() {
-    if (closed || pending == null) {
+    if (closed || pending == null && !removalPending) {
       return;
     }
     String now = read(file);
     if (now == UNREADABLE) {
-      hold(pending); // try again later
+      if (removalPending) {
+        holdRemoval();
+      } else {
+        hold(pending); // try again later
+      }
+    } else if (removalPending) {
+      if (now == null) {
+        hold(null);
+        delivered = null;
+        listener.changed(Optional.empty(), false);
+      } else {
+        offer(Optional.of(now)); // back meanwhile
+      }
     } else if (pending.equals(now)) {
       hold(null);
       delivered = now;

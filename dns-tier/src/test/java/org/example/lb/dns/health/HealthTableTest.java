@@ -154,11 +154,37 @@ class HealthTableTest {
     assertThat(state("192.0.2.2/ext")).as("not in the file any more").isEqualTo(HealthState.UP);
     assertThat(table.halfWrittenFiles()).as("read as it was, a second later").isEqualTo(1);
 
-    try (CapturedLog log = CapturedLog.of(ExtFile.class)) {
-      Files.delete(file);
-      Poll.until(DEADLINE, "the removal to be seen", () -> log.lines().stream().anyMatch(l -> l.contains("removed")));
-    }
-    assertThat(state("192.0.2.1/ext")).as("a removed file keeps the states last read").isEqualTo(HealthState.DOWN);
+    Files.delete(file);
+    Poll.until(DEADLINE, "the removal to be held back", () -> scheduler.pending() == 1);
+    assertThat(state("192.0.2.1/ext")).as("a removal waits: a writer may create the file again").isEqualTo(
+        HealthState.DOWN);
+    assertThat(scheduler.advance(StateFile.SETTLE)).isEqualTo(1);
+    until("192.0.2.1/ext", HealthState.UP);
+    assertThat(table.snapshot().monitors().get("192.0.2.1/ext").lastCheck()).isEqualTo("extfile: no file, default UP/MAX");
+  }
+
+  @Test
+  void anEmptiedOrRemovedExtfileEndsWhatItForcedAndARemovalUndoneInTimeChangesNothing() throws Exception {
+    ServiceType type = extfile("www", true, Duration.ofSeconds(10), 0, 0, 0, null, false);
+    Path file = ext.resolve("www");
+    TestFiles.replace(file, "192.0.2.1 => DOWN\n");
+    table.add(List.of(spec("192.0.2.1", "ext", type)), Set.of()).get(5, TimeUnit.SECONDS);
+    assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.DOWN);
+
+    Files.writeString(file, ""); // `: > /etc/lb/ext`: maintenance over
+    Poll.until(DEADLINE, "the empty version to be held back", () -> scheduler.pending() == 1);
+    assertThat(scheduler.advance(StateFile.SETTLE)).isEqualTo(1);
+    until("192.0.2.1/ext", HealthState.UP);
+    assertThat(table.halfWrittenFiles()).as("an empty file is not half-written").isZero();
+
+    TestFiles.replace(file, "192.0.2.1 => DOWN\n");
+    until("192.0.2.1/ext", HealthState.DOWN);
+    Files.delete(file);
+    Poll.until(DEADLINE, "the removal to be held back", () -> scheduler.pending() == 1);
+    TestFiles.replace(file, "192.0.2.1 => DOWN\n"); // removed, then written again: the same version
+    Poll.until(DEADLINE, "the removal to be forgotten", () -> scheduler.pending() == 0);
+    assertThat(scheduler.advance(StateFile.SETTLE)).isZero();
+    assertThat(state("192.0.2.1/ext")).isEqualTo(HealthState.DOWN);
   }
 
   @Test
@@ -309,6 +335,10 @@ class HealthTableTest {
     assertThat(state("192.0.2.1/up")).as("as gdnsd: nothing of a bad file applies").isEqualTo(HealthState.down(40));
 
     Files.delete(admin);
+    Poll.until(DEADLINE, "the removal to be held back", () -> scheduler.pending() == 1);
+    assertThat(state("192.0.2.1/up")).as("a removal waits: a writer may create the file again").isEqualTo(
+        HealthState.down(40));
+    assertThat(scheduler.advance(StateFile.SETTLE)).isEqualTo(1);
     until("192.0.2.1/up", HealthState.UP);
     assertThat(table.snapshot().forcedResources()).isEmpty();
     assertThat(table.snapshot().monitors().values()).allMatch(m -> m.forced().isEmpty());

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
@@ -47,6 +48,11 @@ import org.example.lb.dns.answer.Responder;
  * closed at once.
  */
 final class DnsServer implements AutoCloseable {
+  /** The longest UDP query read whole; a longer datagram is cut (queries are tens of bytes). */
+  static final int MAX_QUERY_BYTES = 2048;
+  /** Datagrams read by one recvmmsg(2) call at most. */
+  static final int DATAGRAMS_PER_READ = 16;
+
   private final EventLoopGroup group;
   private final List<Channel> channels = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
@@ -105,6 +111,11 @@ final class DnsServer implements AutoCloseable {
     Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
         .option(EpollChannelOption.SO_REUSEPORT, true)
         .option(ChannelOption.SO_RCVBUF, 1 << 20)
+        // recvmmsg(2): up to 16 datagrams of at most 2048 bytes per call (Netty's default buffer for one was 2048
+        // too; a longer datagram is cut there, as before). Latency at 50k q/s from one client: 65-76 -> 52-62 µs
+        // (docs/benchmarks.md).
+        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY_BYTES)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY_BYTES * DATAGRAMS_PER_READ))
         .handler(new UdpHandler(perThread, stats));
     return bind(b.bind(address), "UDP", address);
   }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,6 +24,7 @@ import org.example.lb.lab.state.Resource;
 import org.example.lb.lab.support.LabTest;
 import org.example.lb.lab.support.RouterFib;
 import org.example.lb.lab.support.SharedLab;
+import org.example.lb.lab.support.Undo;
 import org.example.lb.lab.support.SharedLab.RunningLab;
 import org.example.lb.lab.topology.Role;
 import org.example.lb.lab.topology.Topology.Node;
@@ -55,15 +55,15 @@ class BgpLabTest {
   private static final Set<String> ALL_LB4 = Set.of("LB4-1", "LB4-2", "LB4-3");
 
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-  private final List<Runnable> undo = new ArrayList<>();
+  private final Undo undo = new Undo();
 
   @AfterEach
   void restore() {
-    for (int i = undo.size() - 1; i >= 0; i--) {
-      undo.get(i).run();
+    try {
+      undo.runAll();
+    } finally {
+      threads.shutdownNow();
     }
-    undo.clear();
-    threads.shutdownNow();
   }
 
   @Test
@@ -142,19 +142,13 @@ class BgpLabTest {
     long killed = System.nanoTime();
     Resource.Process gobgpd = services.kill("LB4-3", "gobgpd");
     undo.add(() -> RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN));
-    undo.add(() -> {
-      try {
-        services.start(gobgpd);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    undo.restart(services, gobgpd);
     RouterFib.awaitNextHops(lab, VIPS, Set.of("LB4-1", "LB4-2"), HOLD_TIME.plusSeconds(3));
     long goneMillis = millisSince(killed);
 
     long restarted = System.nanoTime();
     services.start(gobgpd);
-    undo.removeLast();
+    undo.forgetLast();
     RouterFib.awaitNextHops(lab, VIPS, ALL_LB4, REJOIN);
     long backMillis = millisSince(restarted);
     System.out.printf("LB4-3 gobgpd killed: gone from R1 and R2 in %d ms; restarted: back in %d ms"

@@ -20,6 +20,7 @@ import org.example.lb.lab.state.Resource;
 import org.example.lb.lab.support.LabTest;
 import org.example.lb.lab.support.RouterFib;
 import org.example.lb.lab.support.SharedLab;
+import org.example.lb.lab.support.Undo;
 import org.example.lb.lab.support.SharedLab.RunningLab;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
@@ -49,14 +50,11 @@ class DnsLabTest {
   /** A path coming back: the JVM starts, rise 2 checks, and BGP propagates through the reflectors. */
   private static final Duration REJOIN = Duration.ofSeconds(40);
 
-  private final List<Runnable> undo = new ArrayList<>();
+  private final Undo undo = new Undo();
 
   @AfterEach
   void restore() {
-    for (int i = undo.size() - 1; i >= 0; i--) {
-      undo.get(i).run();
-    }
-    undo.clear();
+    undo.runAll();
   }
 
   @Test
@@ -155,13 +153,7 @@ class DnsLabTest {
     long killed = System.nanoTime();
     Resource.Process server = services.kill("DNS1", "dns-tier");
     undo.add(() -> RouterFib.awaitNextHops(lab, ANYCAST_ADDRESSES, DNS_NODES, REJOIN));
-    undo.add(() -> {
-      try {
-        services.start(server);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    undo.restart(services, server);
     // The speaker's check (a query to the local server) fails twice (fall 2, 1 s apart) and it withdraws.
     RouterFib.awaitNextHops(lab, ANYCAST_ADDRESSES, Set.of("DNS2"), Duration.ofSeconds(15));
     long goneMillis = (System.nanoTime() - killed) / 1_000_000;
@@ -172,7 +164,7 @@ class DnsLabTest {
 
     long restarted = System.nanoTime();
     services.start(server);
-    undo.removeLast();
+    undo.forgetLast();
     RouterFib.awaitNextHops(lab, ANYCAST_ADDRESSES, DNS_NODES, REJOIN);
     System.out.printf("DNS1's dns-tier killed: 198.51.100.53 via DNS1 gone from R1 and R2 in %d ms; restarted: back"
         + " in %d ms%n", goneMillis, (System.nanoTime() - restarted) / 1_000_000);

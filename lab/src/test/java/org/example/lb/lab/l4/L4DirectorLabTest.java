@@ -28,6 +28,7 @@ import org.example.lb.lab.state.Resource;
 import org.example.lb.lab.support.LabTest;
 import org.example.lb.lab.support.RouterFib;
 import org.example.lb.lab.support.SharedLab;
+import org.example.lb.lab.support.Undo;
 import org.example.lb.lab.support.SharedLab.RunningLab;
 import org.example.lb.lab.topology.Cidr;
 import org.example.lb.lab.topology.Role;
@@ -57,15 +58,15 @@ class L4DirectorLabTest {
       "2001:db8::c633:6402");
 
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-  private final List<Runnable> undo = new ArrayList<>();
+  private final Undo undo = new Undo();
 
   @AfterEach
   void restore() {
-    for (int i = undo.size() - 1; i >= 0; i--) {
-      undo.get(i).run();
+    try {
+      undo.runAll();
+    } finally {
+      threads.shutdownNow();
     }
-    undo.clear();
-    threads.shutdownNow();
   }
 
   @Test
@@ -206,14 +207,8 @@ class L4DirectorLabTest {
     LabServices services = new LabServices(lab.paths(), LabUp.serviceEnvironment(lab.root()));
     long stoppedAt = System.nanoTime();
     Resource.Process haproxy = services.stop("LB7-3", "haproxy", Duration.ofSeconds(5));
-    undo.add(() -> {
-      try {
-        services.start(haproxy);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      awaitState(lab, "LB7-3", "UP", Duration.ofSeconds(20));
-    });
+    undo.add(() -> awaitState(lab, "LB7-3", "UP", Duration.ofSeconds(20)));
+    undo.restart(services, haproxy);
     // interval × fall, plus one interval for the phase of the check timer and one for polling and a busy machine.
     Duration bound = HEALTH_INTERVAL.multipliedBy(FALL + 2);
     awaitState(lab, "LB7-3", "DOWN", bound.plusSeconds(1));

@@ -2,6 +2,8 @@ package org.example.lb.lab.dns;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.example.lb.lab.topology.Cidr;
 
 /**
@@ -37,7 +39,7 @@ final class DnsConfigs {
         .append("], port: 53 }\n");
     b.append("workers: 1\n");
     b.append("zones: { ").append(ZONE).append(": zones/").append(ZONE).append(" }\n");
-    b.append("nsid: ").append(node.toLowerCase(java.util.Locale.ROOT)).append('\n');
+    b.append("nsid: ").append(node.toLowerCase(Locale.ROOT)).append('\n');
     b.append("admin: { port: ").append(adminPort).append(" }\n");
     b.append("serviceTypes:\n");
     b.append("  http: { plugin: http_status, port: 80, urlPath: /healthcheck, vhost: www.").append(ZONE)
@@ -68,13 +70,13 @@ final class DnsConfigs {
   }
 
   /** The simplefo pair of the i-th address of a family: it, then the next one (itself when it is alone). */
-  private static java.util.Optional<String> pair(List<Cidr> family, int i) {
+  private static Optional<String> pair(List<Cidr> family, int i) {
     if (family.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Cidr primary = family.get(i % family.size());
     Cidr secondary = family.get((i + 1) % family.size());
-    return java.util.Optional.of("{ primary: " + quote(primary) + ", secondary: " + quote(secondary) + " }");
+    return Optional.of("{ primary: " + quote(primary) + ", secondary: " + quote(secondary) + " }");
   }
 
   /** The example.org zone: SOA, two name servers on the anycast addresses; the www names are dynamic. */

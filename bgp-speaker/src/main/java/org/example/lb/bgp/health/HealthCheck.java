@@ -112,11 +112,8 @@ public final class HealthCheck implements AutoCloseable {
     check.serial.execute(check::round);
     Path file = check.disableFile;
     String fileName = file.getFileName().toString();
-    check.flags = FlagDirectory.watch(file.getParent(), FLAG_RESCAN, check.serial, (changed, content) -> {
-      if (changed.equals(fileName)) {
-        check.round();
-      }
-    });
+    check.flags = FlagDirectory.watch(file.getParent(), FLAG_RESCAN, fileName::equals, check.serial,
+        (changed, content) -> check.round());
     return check;
   }
 

@@ -86,6 +86,15 @@ public final class FlagDirectory implements AutoCloseable {
   }
 
   /**
+   * As {@link #watch(Path, Duration, Executor, Listener)}, reading and reporting only the files whose name
+   * {@code names} accepts (e.g. one flag file among the others of /etc/lb).
+   */
+  public static FlagDirectory watch(Path directory, Duration rescanInterval, Predicate<String> names,
+      Executor executor, Listener listener) {
+    return watch(directory, rescanInterval, MAX_BYTES, names, executor, listener);
+  }
+
+  /**
    * As {@link #watch(Path, Duration, int, Executor, Listener)}, reading and reporting only the files whose name
    * {@code names} accepts (dotfiles never).
    */

@@ -58,11 +58,8 @@ public final class AgentFlagFile implements AutoCloseable {
   public static AgentFlagFile watch(Path directory, String name, Duration rescanInterval, Consumer<AgentReply> target,
       Metrics metrics) {
     AgentFlagFile flagFile = new AgentFlagFile(directory, name, target, metrics);
-    flagFile.flags = FlagDirectory.watch(directory, rescanInterval, flagFile.executor, (changed, content) -> {
-      if (changed.equals(flagFile.name)) {
-        flagFile.apply(content);
-      }
-    });
+    flagFile.flags = FlagDirectory.watch(directory, rescanInterval, flagFile.name::equals, flagFile.executor,
+        (changed, content) -> flagFile.apply(content));
     // Runs after the first scan's report of the file, if it was there.
     flagFile.executor.execute(() -> {
       if (!flagFile.seen) {

@@ -538,6 +538,7 @@ public final class DnsNode implements RunningService {
       return;
     }
     try {
+      // Now, and again after a reload that may be running on control (it replaces the watches when it ends).
       control.execute(() -> watches.forEach(ConfigFileWatch::close));
       watches.forEach(ConfigFileWatch::close);
       if (server != null) {

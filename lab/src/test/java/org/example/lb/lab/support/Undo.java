@@ -36,21 +36,23 @@ public final class Undo {
   }
 
   public void runAll() {
-    RuntimeException first = null;
+    Throwable first = null;
     while (!steps.isEmpty()) {
       try {
         steps.pop().run();
       } catch (RuntimeException | AssertionError e) {
-        RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
         if (first == null) {
-          first = failure;
+          first = e;
         } else {
-          first.addSuppressed(failure);
+          first.addSuppressed(e);
         }
       }
     }
-    if (first != null) {
-      throw first;
+    if (first instanceof RuntimeException r) {
+      throw r;
+    }
+    if (first instanceof AssertionError a) {
+      throw a;
     }
   }
 }

@@ -81,6 +81,19 @@ class HealthCheckTest {
     awaitChecks(before + 1);
   }
 
+  /**
+   * Waits until the listener has been told of a change to {@code state}: the status is published before the
+   * listener runs, so a poll on {@link HealthCheck#status()} alone may see the state before the change is recorded.
+   */
+  private void awaitChangeTo(HealthState state) {
+    Poll.until(WAIT, () -> "a change to " + state + ", changes " + changes + ", status " + check.status(),
+        () -> {
+          synchronized (changes) {
+            return !changes.isEmpty() && changes.getLast().to() == state;
+          }
+        });
+  }
+
   private StateChange lastChange() {
     synchronized (changes) {
       return changes.getLast();
@@ -123,6 +136,7 @@ class HealthCheckTest {
     assertState(HealthState.FALLING, 1, UP_MED); // still announced while falling
     nextRoundAfter(FAST);
     assertState(HealthState.DOWN, 0, DOWN_MED);
+    awaitChangeTo(HealthState.DOWN);
     assertThat(check.status().consecutiveFailures()).isEqualTo(2);
     assertThat(check.status().lastResult()).hasValueSatisfying(r -> assertThat(r.detail()).isEqualTo("exit 1"));
     nextRoundAfter(INTERVAL);
@@ -150,8 +164,7 @@ class HealthCheckTest {
     long checksBefore = check.status().checksRun();
 
     Files.createFile(disable); // no time passes: the file watch starts the round
-    Poll.until(WAIT, () -> "DISABLED, status " + check.status(),
-        () -> check.status().state() == HealthState.DISABLED);
+    awaitChangeTo(HealthState.DISABLED);
     assertState(HealthState.DISABLED, 0, Advertisement.withdraw());
     assertThat(lastChange()).extracting(StateChange::from, StateChange::advertisement, StateChange::reason)
         .containsExactly(HealthState.UP, Advertisement.withdraw(), "disable file " + disable + " present");
@@ -170,6 +183,7 @@ class HealthCheckTest {
     nextRoundAfter(FAST);
     nextRoundAfter(FAST);
     assertState(HealthState.UP, 0, UP_MED);
+    awaitChangeTo(HealthState.UP);
     assertThat(changes).extracting(StateChange::to).containsExactly(HealthState.RISING, HealthState.UP,
         HealthState.DISABLED, HealthState.INIT, HealthState.RISING, HealthState.UP);
   }
@@ -179,8 +193,7 @@ class HealthCheckTest {
     Files.createFile(healthy);
     Files.createFile(disable);
     start(settings(null), fileExists());
-    Poll.until(WAIT, () -> "DISABLED, status " + check.status(),
-        () -> check.status().state() == HealthState.DISABLED);
+    awaitChangeTo(HealthState.DISABLED);
     assertThat(changes).singleElement().satisfies(c -> {
       assertThat(c.advertisement()).isEqualTo(Advertisement.withdraw());
       assertThat(c.advertisementChanged()).isFalse();
@@ -198,8 +211,7 @@ class HealthCheckTest {
     leftover = ProcessHandle.of(pid);
 
     Files.createFile(disable);
-    Poll.until(WAIT, () -> "DISABLED, status " + check.status(),
-        () -> check.status().state() == HealthState.DISABLED);
+    awaitChangeTo(HealthState.DISABLED);
     Poll.until(WAIT, "the abandoned check's process (pid " + pid + ") killed",
         () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     assertThat(check.status().checksRun()).isZero();

@@ -20,10 +20,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * the JVM's tests end (or earlier, by {@link #release()}, for a test that needs the machine to
  * itself). Only one lab can exist per machine. Inject {@link RunningLab} into a test method or
  * constructor.
+ *
+ * <p>With {@code -Dlab.reuse=true} a lab that is already up ({@code bin/lab up}, default topology) is used as it
+ * is and left up: for running one test class again and again while developing. Classes that bring up their own
+ * lab must not run then.
  */
 public final class SharedLab implements ParameterResolver {
   private static RunningLab current;
   private static boolean cleanupRegistered;
+  private static boolean reused;
 
   /** A lab that is up. {@code l7} says whether the L7 tier (l7-agent, HAProxy) runs. */
   public record RunningLab(Path root, LabPaths paths, Topology topology, boolean l7, String upOutput) {}
@@ -46,7 +51,7 @@ public final class SharedLab implements ParameterResolver {
       cleanupRegistered = true;
     }
     if (current == null) {
-      current = up();
+      current = Boolean.getBoolean("lab.reuse") ? reuse() : up();
     }
     return current;
   }
@@ -72,10 +77,27 @@ public final class SharedLab implements ParameterResolver {
     }
   }
 
+  private static RunningLab reuse() {
+    try {
+      Path root = ProjectRoot.find();
+      Path file = root.resolve("lab/topology.yaml");
+      if (org.example.lb.lab.state.Journal.read(LabPaths.standard().journal()).isEmpty()) {
+        throw new AssertionError("lab.reuse=true but no lab is up (run bin/lab up)");
+      }
+      reused = true;
+      return new RunningLab(root, LabPaths.standard(), Topology.load(file, Map.of()), true, "");
+    } catch (java.io.IOException e) {
+      throw new AssertionError("cannot read the lab's journal: " + e.getMessage(), e);
+    }
+  }
+
   /** Tears the shared lab down now if it is up; the next test that needs it brings it up again. */
   public static synchronized void release() throws Exception {
     if (current != null) {
       current = null;
+      if (reused) {
+        return; // not ours to take down
+      }
       int code = new LabDown(LabPaths.standard(), System.out).run();
       if (code != 0) {
         throw new AssertionError("lab down failed (exit " + code + ")");

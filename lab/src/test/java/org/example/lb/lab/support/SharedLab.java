@@ -86,8 +86,8 @@ public final class SharedLab implements ParameterResolver {
       }
       reused = true;
       return new RunningLab(root, LabPaths.standard(), Topology.load(file, Map.of()), true, "");
-    } catch (java.io.IOException e) {
-      throw new AssertionError("cannot read the lab's journal: " + e.getMessage(), e);
+    } catch (Exception e) {
+      throw new AssertionError("cannot reuse the lab: " + e.getMessage(), e);
     }
   }
 

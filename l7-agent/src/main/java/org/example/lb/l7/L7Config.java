@@ -33,6 +33,10 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
     agent = agent == null ? new Agent(null, 0, null) : agent;
     admin = admin == null ? new Admin(0) : admin;
     haproxy = haproxy == null ? Optional.empty() : haproxy;
+    if (haproxy.flatMap(Haproxy::servedBy).isPresent() && !node.matches("[A-Za-z0-9._:-]+")) {
+      throw invalid("node", "\"" + node + "\"",
+          "letters, digits, '.', '_', ':' or '-' only while haproxy.servedByHeader is set (it goes into the header)");
+    }
   }
 
   /** The flag file this node's agent-check reply is read from. */
@@ -91,6 +95,8 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
    * @param binary the haproxy executable, used to check a new config before a reload; default /usr/sbin/haproxy
    * @param maxconn HAProxy's global maxconn; default 4000. HAProxy needs about two file descriptors per connection
    *     and refuses to start when the open-files hard limit cannot hold them (containers often cap it at 20000)
+   * @param servedByHeader when set, every response gets this header with {@code NODE/SERVER} (the node's name and
+   *     the server that answered), so a client can tell which path served it; default none
    */
   public record Haproxy(
       Path binary,
@@ -104,8 +110,12 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
       Duration agentInterval,
       Duration drainTimeout,
       Duration hardStopAfter,
-      int maxconn) {
+      int maxconn,
+      String servedByHeader) {
     public Haproxy {
+      if (servedByHeader != null && !servedByHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")) {
+        throw invalid("servedByHeader", "\"" + servedByHeader + "\"", "an HTTP header name (RFC 9110 token)");
+      }
       maxconn = maxconn == 0 ? 4000 : Validation.range("maxconn", maxconn, 1, 1_000_000);
       binary = binary == null ? Path.of("/usr/sbin/haproxy") : binary;
       Validation.required("configFile", configFile);
@@ -157,6 +167,11 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
             + "ms (~24.8 days), HAProxy's longest timer");
       }
       return value;
+    }
+
+    /** The header naming the node and server that answered, if configured. */
+    public Optional<String> servedBy() {
+      return Optional.ofNullable(servedByHeader);
     }
 
     public Path statsSocket() {

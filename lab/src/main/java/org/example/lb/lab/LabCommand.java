@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "lab", mixinStandardHelpOptions = true,
     description = "The 3-tier load-balancing lab in Linux network namespaces (root only, except diagram).",
     subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.ExecIn.class,
-        LabCommand.Logs.class, LabCommand.Diagram.class})
+        LabCommand.Logs.class, LabCommand.Clients.class, LabCommand.Diagram.class})
 public final class LabCommand implements Callable<Integer> {
   public static void main(String[] args) {
     System.exit(ServiceMain.execute(new LabCommand(), execArguments(args)));
@@ -48,7 +48,7 @@ public final class LabCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ServiceMain.UserError("missing command: up, down, status, exec, logs or diagram (see --help)");
+    throw new ServiceMain.UserError("missing command: up, down, status, exec, logs, clients or diagram (see --help)");
   }
 
   static void requireRoot() {
@@ -227,6 +227,44 @@ public final class LabCommand implements Callable<Integer> {
       }
       tail.addAll(files);
       return new ProcessBuilder(tail).inheritIO().start().waitFor();
+    }
+  }
+
+  @Command(name = "clients", mixinStandardHelpOptions = true,
+      description = {"Client load from the users node to the VIPs: long /10M downloads read slowly and short requests,"
+          + " each from the next of the 200 IPv4 / IPv6 user addresses. A live line per second on stderr; at the end"
+          + " (after --duration, or Ctrl-C) every connection is waited for and a JSON summary is printed on stdout:"
+          + " started, completed, failed by reason (reset, refused, timeout, short_body, bad_content, http_status,"
+          + " unreachable, other) and the failed connections. Exit 0 when nothing failed."})
+  static final class Clients implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    org.example.lb.lab.load.LoadOptions options = new org.example.lb.lab.load.LoadOptions();
+
+    @Option(names = "--connections", paramLabel = "FILE",
+        description = "Also write every connection, one JSON object per line (the path is opened inside the users node's mount namespace, which sees the host's files).")
+    Path connections;
+
+    @Option(names = "--node", paramLabel = "NODE", defaultValue = "users", description = "The client node (default: ${DEFAULT-VALUE}).")
+    String node;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRoot();
+      LabState state = requireLab(LabPaths.standard());
+      requireNode(state, node);
+      Path file = Path.of(state.topology());
+      List<String> argv = org.example.lb.lab.load.ClientProcess.command(node, file, options,
+          java.util.Optional.ofNullable(connections).map(Path::toAbsolutePath), false, false);
+      Process p = new ProcessBuilder(argv).inheritIO().start();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // Ctrl-C reaches the load too (same process group); wait for its summary
+        try {
+          p.waitFor();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      return p.waitFor();
     }
   }
 

@@ -29,6 +29,7 @@ class HaproxyConfigTest {
             - { name: S1, address: "2001:db8:0:4::11" }
             - { name: S2, address: "2001:db8:0:4::12", port: 8080, agentPort: 5556, weight: 50 }
           checkInterval: 500ms
+          servedByHeader: X-Served-By
         """.formatted(dir);
     return ConfigLoader.parse(dir.resolve("l7-agent.yaml"), yaml, L7Config.class);
   }
@@ -44,7 +45,25 @@ class HaproxyConfigTest {
         .contains("server-state-file " + dir.resolve("run/server-state"))
         .contains("load-server-state-from-file global")
         .contains("!{ stopping }")
-        .contains("server self [::1]:5555 agent-check agent-addr ::1 agent-port 5555");
+        .contains("server self [::1]:5555 agent-check agent-addr ::1 agent-port 5555")
+        .contains("http-response set-header X-Served-By \"LB7-1/%[srv_name]\"\n");
+  }
+
+  @Test
+  void servedByHeaderMustBeAHeaderNameAndTheNodeSafeToQuote() {
+    String yaml = """
+        node: %s
+        haproxy:
+          configFile: /tmp/h.cfg
+          runDirectory: /tmp/run
+          binds: ["192.0.2.71"]
+          servers: [ { name: S1, address: "2001:db8:0:4::11" } ]
+          servedByHeader: %s
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("h.yaml"), yaml.formatted("LB7-1", "\"X Served\""),
+        L7Config.class)).hasMessageContaining("servedByHeader").hasMessageContaining("expected: an HTTP header name");
+    assertThatThrownBy(() -> ConfigLoader.parse(Path.of("h.yaml"), yaml.formatted("\"LB7 %x\"", "X-Served-By"),
+        L7Config.class)).hasMessageContaining("node").hasMessageContaining("while haproxy.servedByHeader is set");
   }
 
   @Test

@@ -15,6 +15,9 @@ final class L7AgentConfig {
     return common(node);
   }
 
+  /** The response header naming the LB7 and server that answered ({@code LB7-2/S4}): bin/lab clients reads it. */
+  public static final String SERVED_BY = "X-Served-By";
+
   static String balancer(String node, Path configFile, Path runDirectory, List<String> binds, int port,
       List<Backend> servers) {
     String bindList = binds.stream().map(L7AgentConfig::quote).collect(Collectors.joining(", ", "[", "]"));
@@ -31,7 +34,8 @@ final class L7AgentConfig {
     }
     sb.append("  checkInterval: 1s\n")
         .append("  agentInterval: 2s\n")
-        .append("  drainTimeout: 30s\n");
+        .append("  drainTimeout: 30s\n")
+        .append("  servedByHeader: ").append(SERVED_BY).append('\n');
     return sb.toString();
   }
 

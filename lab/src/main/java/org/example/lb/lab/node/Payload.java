@@ -25,6 +25,17 @@ public final class Payload {
     }
   }
 
+  /** The payload's bytes (a new array of {@link #SIZE} bytes). */
+  public static byte[] bytes() {
+    byte[] all = new byte[SIZE];
+    int[] at = {0};
+    generate((buf, off, len) -> {
+      System.arraycopy(buf, off, all, at[0], len);
+      at[0] += len;
+    });
+    return all;
+  }
+
   /** SHA-256 (hex) of the payload, computed without a file. */
   public static String sha256() {
     MessageDigest digest = sha256Digest();

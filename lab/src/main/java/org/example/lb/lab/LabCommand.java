@@ -1,6 +1,7 @@
 package org.example.lb.lab;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "lab", mixinStandardHelpOptions = true,
     description = "The 3-tier load-balancing lab in Linux network namespaces (root only, except diagram).",
     subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.ExecIn.class,
-        LabCommand.Logs.class, LabCommand.Clients.class, LabCommand.Diagram.class})
+        LabCommand.Logs.class, LabCommand.Clients.class, LabCommand.Disrupt.class,
+        LabCommand.Diagram.class})
 public final class LabCommand implements Callable<Integer> {
   public static void main(String[] args) {
     System.exit(ServiceMain.execute(new LabCommand(), execArguments(args)));
@@ -48,7 +50,7 @@ public final class LabCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ServiceMain.UserError("missing command: up, down, status, exec, logs, clients or diagram (see --help)");
+    throw new ServiceMain.UserError("missing command: up, down, status, exec, logs, clients, disrupt or diagram (see --help)");
   }
 
   static void requireRoot() {
@@ -265,6 +267,89 @@ public final class LabCommand implements Callable<Integer> {
         }
       }));
       return p.waitFor();
+    }
+  }
+
+  @Command(name = "disrupt", mixinStandardHelpOptions = true,
+      description = {"Runs a disruption under client load (the load of bin/lab clients) and reports the connections"
+          + " it broke against the expectation: 0 for planned operations and L4 changes, only the victim's for an LB7"
+          + " or server crash. Restores the lab afterwards. Exit 0 when every expectation was met.",
+          "Scenarios: lb4-disable, lb4-crash, lb4-add, router-nexthop, lb7-drain, lb7-crash, lb7-add, server-drain,"
+              + " server-crash, server-add, lb7-add-lb4-remove; or all."})
+  static final class Disrupt implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "A scenario name, or all.")
+    List<String> scenarios;
+
+    @picocli.CommandLine.Mixin
+    org.example.lb.lab.load.LoadOptions options = new org.example.lb.lab.load.LoadOptions();
+
+    @Option(names = "--before", paramLabel = "SECONDS", defaultValue = "4",
+        description = "Load before the event (default: ${DEFAULT-VALUE}).")
+    int before;
+
+    @Option(names = "--after", paramLabel = "SECONDS", defaultValue = "5",
+        description = "Load after the event's last step (default: ${DEFAULT-VALUE}).")
+    int after;
+
+    @Option(names = "--between", paramLabel = "SECONDS", defaultValue = "3",
+        description = "Pause between the steps of two-step events (default: ${DEFAULT-VALUE}).")
+    int between;
+
+    @Option(names = "--json", description = "Print the reports as JSON.")
+    boolean json;
+
+    @Option(names = "--markdown", description = "Also print the table of the README (one row per scenario).")
+    boolean markdown;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRoot();
+      List<String> names = new ArrayList<>();
+      for (String s : scenarios) {
+        if (s.equals("all")) {
+          names.addAll(org.example.lb.lab.disrupt.Scenarios.names());
+        } else if (org.example.lb.lab.disrupt.Scenarios.named(s).isEmpty()) {
+          throw new ServiceMain.UserError("unknown scenario " + s + " (expected one of: "
+              + String.join(", ", org.example.lb.lab.disrupt.Scenarios.names()) + ", all)");
+        } else {
+          names.add(s);
+        }
+      }
+      if (before < 1 || after < 0 || between < 0) {
+        throw new ServiceMain.UserError("--before " + before + " --after " + after + " --between " + between
+            + " (expected: before at least 1 s, the others 0 or more)");
+      }
+      return guarded(() -> {
+        LabPaths paths = LabPaths.standard();
+        LabState state = requireLab(paths);
+        Path root = ProjectRoot.find();
+        Path file = Path.of(state.topology());
+        Topology topology = Topology.load(file, state.sizes());
+        org.example.lb.lab.disrupt.LabActions lab = new org.example.lb.lab.disrupt.LabActions(root, paths, topology,
+            new org.example.lb.lab.node.LabServices(paths, LabUp.serviceEnvironment(root)));
+        org.example.lb.lab.disrupt.DisruptionRun run = new org.example.lb.lab.disrupt.DisruptionRun(lab, file,
+            "users", options, Duration.ofSeconds(before), Duration.ofSeconds(after), Duration.ofSeconds(between),
+            paths.stateDir().resolve("disrupt"), json ? System.err : System.out);
+        List<org.example.lb.lab.disrupt.DisruptionReport> reports = new ArrayList<>();
+        for (String name : names) {
+          org.example.lb.lab.disrupt.DisruptionReport r = run.run(org.example.lb.lab.disrupt.Scenarios.named(name)
+              .orElseThrow());
+          reports.add(r);
+          (json ? System.err : System.out).print(r.text());
+        }
+        if (json) {
+          System.out.println(org.example.lb.common.config.ConfigLoader.json().writerWithDefaultPrettyPrinter()
+              .writeValueAsString(reports.stream().map(org.example.lb.lab.disrupt.DisruptionReport::toJson).toList()));
+        }
+        if (markdown) {
+          PrintStream md = json ? System.err : System.out;
+          md.println();
+          md.println("| scenario | what happens | expected | open at the event | broken | verdict |");
+          md.println("| --- | --- | --- | ---: | --- | --- |");
+          reports.forEach(r -> md.println(r.markdownRow()));
+        }
+        return reports.stream().allMatch(org.example.lb.lab.disrupt.DisruptionReport::met) ? 0 : 1;
+      });
     }
   }
 

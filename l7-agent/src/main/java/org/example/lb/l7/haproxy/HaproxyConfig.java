@@ -58,6 +58,10 @@ public final class HaproxyConfig {
     b.append("    mode http\n");
     b.append("    log global\n");
     b.append("    option dontlognull\n");
+    // A request whose connection to a server fails is retried on another server (a crashed server costs only the
+    // requests it was answering, not the ones sent to it before its checks fail).
+    b.append("    retries 3\n");
+    b.append("    option redispatch 1\n");
     b.append("    timeout connect 2s\n");
     b.append("    timeout client 60s\n");
     b.append("    timeout server 60s\n");

@@ -44,6 +44,7 @@ class HaproxyConfigTest {
         .contains("default-server check inter 500ms fall 3 rise 2 send-proxy check-send-proxy agent-check agent-inter 2000ms")
         .contains("server-state-file " + dir.resolve("run/server-state"))
         .contains("load-server-state-from-file global")
+        .contains("retries 3\n", "option redispatch 1\n")
         .contains("!{ stopping }")
         .contains("server self [::1]:5555 agent-check agent-addr ::1 agent-port 5555")
         .contains("http-response set-header X-Served-By \"LB7-1/%[srv_name]\"\n");

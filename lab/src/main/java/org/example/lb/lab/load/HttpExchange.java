@@ -27,11 +27,17 @@ final class HttpExchange {
 
   private final LoadSettings settings;
   private final byte[] payload;
+  private final int port;
 
-  /** {@code payload}: the bytes {@code /10M} must deliver. */
+  /** {@code payload}: the bytes {@code /10M} must deliver; the targets listen on port 80. */
   HttpExchange(LoadSettings settings, byte[] payload) {
+    this(settings, payload, PORT);
+  }
+
+  HttpExchange(LoadSettings settings, byte[] payload, int port) {
     this.settings = settings;
     this.payload = payload;
+    this.port = port;
   }
 
   ConnectionResult run(long id, Kind kind, InetAddress source, InetAddress target) {
@@ -45,7 +51,7 @@ final class HttpExchange {
         socket.setReceiveBufferSize(DOWNLOAD_RECEIVE_BUFFER); // before connect: the window stays small
       }
       socket.bind(new InetSocketAddress(source, 0));
-      socket.connect(new InetSocketAddress(target, PORT), (int) settings.connectTimeout().toMillis());
+      socket.connect(new InetSocketAddress(target, port), (int) settings.connectTimeout().toMillis());
       socket.setSoTimeout((int) settings.idleTimeout().toMillis());
       OutputStream out = socket.getOutputStream();
       String path = kind == Kind.DOWNLOAD ? "/10M" : "/";
@@ -88,7 +94,7 @@ final class HttpExchange {
     }
     long begin = System.nanoTime();
     int at = 0;
-    int n = head.leftover(buffer);
+    int n = head.leftoverBytes();
     while (true) {
       if (n > 0) {
         int take = Math.min(n, payload.length - at);
@@ -126,7 +132,7 @@ final class HttpExchange {
     }
     int length = (int) head.contentLength();
     byte[] body = new byte[length];
-    int at = Math.min(head.leftover(buffer), length);
+    int at = Math.min(head.leftoverBytes(), length);
     System.arraycopy(buffer, 0, body, 0, at);
     while (at < length) {
       int n = in.read(body, at, length - at);
@@ -150,10 +156,6 @@ final class HttpExchange {
    * @param leftoverBytes body bytes read past the headers, at the start of the buffer {@link #read} was given
    */
   record Head(int status, long contentLength, Optional<String> servedBy, int leftoverBytes) {
-    int leftover(byte[] buffer) {
-      return leftoverBytes;
-    }
-
     /** Reads up to the blank line; the bytes after it are moved to the start of {@code buffer}. */
     static Head read(InputStream in, byte[] buffer) throws IOException {
       int filled = 0;

@@ -56,6 +56,19 @@ public record LoadSummary(Snapshot counts, long unfinished, List<ConnectionResul
     return json;
   }
 
+  /** Reads back what {@link #connection} wrote. */
+  public static ConnectionResult connection(com.fasterxml.jackson.databind.JsonNode j) {
+    java.util.Optional<String> servedBy = j.path("servedBy").isTextual()
+        ? java.util.Optional.of(j.path("servedBy").asText()) : java.util.Optional.empty();
+    java.util.Optional<FailureReason> failure = j.path("failure").isTextual()
+        ? java.util.Optional.of(FailureReason.valueOf(j.path("failure").asText().toUpperCase(java.util.Locale.ROOT)))
+        : java.util.Optional.empty();
+    return new ConnectionResult(j.path("id").asLong(),
+        ConnectionResult.Kind.valueOf(j.path("kind").asText().toUpperCase(java.util.Locale.ROOT)),
+        j.path("source").asText(), j.path("target").asText(), j.path("startedMs").asLong(), j.path("endedMs").asLong(),
+        servedBy, failure, j.path("detail").asText(), j.path("bytes").asLong());
+  }
+
   /** One connection as JSON (also the lines of {@code --connections}). */
   public static Map<String, Object> connection(ConnectionResult c) {
     Map<String, Object> json = new LinkedHashMap<>();

@@ -46,6 +46,12 @@ public final class LabServices {
     return process;
   }
 
+  /** True when the lab has a live recorded {@code service} on {@code node}. */
+  public boolean running(String node, String service) throws IOException {
+    return journal().state().processes().stream()
+        .anyMatch(p -> p.node().equals(node) && p.service().equals(service) && ProcStat.alive(p.pid(), p.startTime()));
+  }
+
   /** The process the lab recorded for {@code service} on {@code node}. */
   public Resource.Process recorded(String node, String service) throws IOException {
     return recorded(journal(), node, service);

@@ -40,15 +40,19 @@ public final class ProcessStopper {
   }
 
   /**
-   * Kills {@code processes} with KILL at once, as a crash would (no signal handler runs, nothing is cleaned up), those
-   * whose start time still matches the record; reports each one as it is known gone through {@code gone}. Returns the
+   * Kills {@code processes} and their descendants (HAProxy's and nginx's workers) with KILL at once, as a crash would
+   * (no signal handler runs, nothing is cleaned up), those whose start time still matches the record; reports each one as it is known gone through {@code gone}. Returns the
    * ones still alive 5 s later (should be none).
    */
   public static List<Resource.Process> kill(List<Resource.Process> processes, Consumer<Resource.Process> gone) {
     List<Resource.Process> alive = new ArrayList<>();
     for (Resource.Process p : processes) {
       if (ProcStat.alive(p.pid(), p.startTime())) {
-        ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+        ProcessHandle.of(p.pid()).ifPresent(h -> {
+          List<ProcessHandle> workers = h.descendants().toList(); // before the parent dies and they are reparented
+          h.destroyForcibly(); // SIGKILL
+          workers.forEach(ProcessHandle::destroyForcibly);
+        });
         alive.add(p);
       } else {
         gone.accept(p);

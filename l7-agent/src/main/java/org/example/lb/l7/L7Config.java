@@ -96,7 +96,8 @@ public record L7Config(String node, Path flagDirectory, Agent agent, Admin admin
    * @param maxconn HAProxy's global maxconn; default 4000. HAProxy needs about two file descriptors per connection
    *     and refuses to start when the open-files hard limit cannot hold them (containers often cap it at 20000)
    * @param servedByHeader when set, every response gets this header with {@code NODE/SERVER} (the node's name and
-   *     the server that answered), so a client can tell which path served it; default none
+   *     the server that answered, empty when none did), HAProxy's own error responses included, so a client can tell
+   *     which path served it; default none
    */
   public record Haproxy(
       Path binary,

@@ -80,7 +80,7 @@ public final class HaproxyConfig {
     b.append("    http-request return status 503 content-type text/plain string \"no usable server\\n\" if healthcheck ")
         .append("{ nbsrv(").append(SERVERS_BACKEND).append(") lt 1 } !{ stopping }\n");
     b.append("    http-request return status 200 content-type text/plain string \"ok\\n\" if healthcheck\n");
-    h.servedBy().ifPresent(header -> b.append("    http-response set-header ").append(header).append(" \"")
+    h.servedBy().ifPresent(header -> b.append("    http-after-response set-header ").append(header).append(" \"")
         .append(config.node()).append("/%[srv_name]\"\n"));
     b.append("    default_backend ").append(SERVERS_BACKEND).append('\n');
     b.append('\n');

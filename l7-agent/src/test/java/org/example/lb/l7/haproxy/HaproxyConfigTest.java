@@ -47,7 +47,7 @@ class HaproxyConfigTest {
         .contains("retries 3\n", "option redispatch 1\n")
         .contains("!{ stopping }")
         .contains("server self [::1]:5555 agent-check agent-addr ::1 agent-port 5555")
-        .contains("http-response set-header X-Served-By \"LB7-1/%[srv_name]\"\n");
+        .contains("http-after-response set-header X-Served-By \"LB7-1/%[srv_name]\"\n");
   }
 
   @Test

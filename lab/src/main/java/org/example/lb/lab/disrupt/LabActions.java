@@ -287,12 +287,15 @@ public final class LabActions {
     return out;
   }
 
-  /** Each balancer's HAProxy status of {@code server} ({@code UP}, {@code DRAIN}, {@code DOWN}, {@code MAINT}) or absent. */
+  /**
+   * Each balancer's HAProxy status of {@code server} ({@code UP}, {@code DRAIN}, {@code DOWN}, {@code MAINT}: the first
+   * word of what HAProxy says, so {@code DRAIN (agent)} is {@code DRAIN}) or absent.
+   */
   public Map<String, Optional<String>> balancersSee(String server) {
     Map<String, Optional<String>> out = new LinkedHashMap<>();
     for (String lb7 : names(Role.L7)) {
       JsonNode s = adminJson(lb7, L7_AGENT_ADMIN_PORT, "/status").path("servers").path(server).path("haproxy");
-      out.put(lb7, s.isMissingNode() ? Optional.empty() : Optional.of(s.path("status").asText()));
+      out.put(lb7, s.isMissingNode() ? Optional.empty() : Optional.of(s.path("status").asText().split(" ")[0]));
     }
     return out;
   }

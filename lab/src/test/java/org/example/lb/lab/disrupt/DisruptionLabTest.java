@@ -32,8 +32,8 @@ import picocli.CommandLine;
 @Order(7)
 @ExtendWith(SharedLab.class)
 class DisruptionLabTest {
-  /** Short downloads (5 s at 2 MiB/s) so each spans the event, fewer of them than bin/lab clients runs by default. */
-  private static final String[] LOAD = {"--downloads", "8", "--read-rate", "2048", "--rate", "20",
+  /** 10 s downloads (1 MiB/s), so those begun before an event span it; fewer than bin/lab clients runs by default. */
+  private static final String[] LOAD = {"--downloads", "8", "--read-rate", "1024", "--rate", "20",
       "--idle-timeout", "20"};
 
   static Stream<String> scenarios() {
@@ -48,8 +48,8 @@ class DisruptionLabTest {
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     LabActions actions = new LabActions(lab.root(), lab.paths(), lab.topology(),
         new LabServices(lab.paths(), LabUp.serviceEnvironment(lab.root())));
-    DisruptionRun run = new DisruptionRun(actions, lab.topology().file(), "users", load, Duration.ofSeconds(3),
-        Duration.ofSeconds(3), Duration.ofSeconds(2), lab.paths().stateDir().resolve("disrupt-test"),
+    DisruptionRun run = new DisruptionRun(actions, lab.topology().file(), "users", load, Duration.ofSeconds(4),
+        Duration.ofSeconds(3), Duration.ofSeconds(3), lab.paths().stateDir().resolve("disrupt-test"),
         new PrintStream(progress, true, StandardCharsets.UTF_8));
     Scenario scenario = Scenarios.named(name).orElseThrow();
     DisruptionReport report = run.run(scenario);

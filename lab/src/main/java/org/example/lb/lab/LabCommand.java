@@ -255,6 +255,7 @@ public final class LabCommand implements Callable<Integer> {
       LabState state = requireLab(LabPaths.standard());
       requireNode(state, node);
       Path file = Path.of(state.topology());
+      options.settings(Topology.load(file, state.sizes())); // a bad option is one line here, before anything starts
       List<String> argv = org.example.lb.lab.load.ClientProcess.command(node, file, options,
           java.util.Optional.ofNullable(connections).map(Path::toAbsolutePath), false, false);
       Process p = new ProcessBuilder(argv).inheritIO().start();

@@ -74,7 +74,18 @@ public final class ClientsMain implements Callable<Integer> {
         }
       }
     });
-    Thread finisher = new Thread(load::stop); // Ctrl-C: stop starting, then the summary as usual
+    java.util.concurrent.CountDownLatch summarized = new java.util.concurrent.CountDownLatch(1);
+    Duration drain = settings.idleTimeout().plus(settings.connectTimeout()).plus(Duration.ofSeconds(
+        options.downloads() > 0 ? 10L * 1024 * 1024 / settings.readRate() + 5 : 5));
+    // Ctrl-C: stop starting connections and keep the JVM up until the summary is printed
+    Thread finisher = new Thread(() -> {
+      load.stop();
+      try {
+        summarized.await(drain.plusSeconds(5).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     Runtime.getRuntime().addShutdownHook(finisher);
     if (stopOnStdin) {
       Thread.ofPlatform().daemon().name("stdin").start(() -> {
@@ -99,8 +110,6 @@ public final class ClientsMain implements Callable<Integer> {
       }
       last = now;
     }
-    Duration drain = settings.idleTimeout().plus(settings.connectTimeout()).plus(Duration.ofSeconds(
-        options.downloads > 0 ? 10L * 1024 * 1024 / settings.readRate() + 5 : 5));
     boolean idle = load.awaitIdle(drain);
     LoadGenerator.Snapshot end = load.snapshot();
     if (!quiet) {
@@ -114,11 +123,8 @@ public final class ClientsMain implements Callable<Integer> {
       }
     }
     System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()));
-    try {
-      Runtime.getRuntime().removeShutdownHook(finisher);
-    } catch (IllegalStateException e) {
-      // already shutting down
-    }
+    System.out.flush();
+    summarized.countDown();
     return end.failed() == 0 && idle ? 0 : 1;
   }
 

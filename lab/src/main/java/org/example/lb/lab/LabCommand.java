@@ -161,18 +161,41 @@ public final class LabCommand implements Callable<Integer> {
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Nodes, addresses and processes. Exit 0 all alive, 1 something dead or missing, 3 no lab.")
+      description = {"One screen across the tiers: the nodes and their processes, each router's next hops per"
+          + " service address, the reflectors' BGP sessions and what each speaker announces, each director's LB7s"
+          + " (state, weight, flows), each HAProxy's servers (status, weight, sessions), each DNS resource (state,"
+          + " TTL); anything unhealthy marked with !.",
+          "Exit 0 all alive and healthy, 1 something dead, missing or unhealthy, 3 no lab."})
   static final class Status implements Callable<Integer> {
-    @Option(names = "--json", description = "Machine-readable output.")
+    @Option(names = "--json", description = "The same as JSON.")
     boolean json;
+
+    @Option(names = "--nodes", description = "Only the nodes: namespaces, addresses and processes, a row each.")
+    boolean nodes;
 
     @Override
     public Integer call() throws Exception {
       requireRoot();
       return guarded(() -> {
         LabStatus.View view = LabStatus.read(LabPaths.standard());
-        LabStatus.print(view, json, System.out);
-        return LabStatus.exitCode(view);
+        if (nodes || !view.up()) {
+          LabStatus.print(view, json, System.out);
+          return LabStatus.exitCode(view);
+        }
+        org.example.lb.lab.status.TierView tiers = org.example.lb.lab.status.TierView.collect(
+            Topology.load(Path.of(view.topology()), requireLab(LabPaths.standard()).sizes()));
+        if (json) {
+          com.fasterxml.jackson.databind.ObjectMapper mapper = org.example.lb.common.config.ConfigLoader.json();
+          com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.valueToTree(view);
+          tree.set("tiers", mapper.valueToTree(tiers));
+          tree.put("healthy", tiers.healthy());
+          System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(tree));
+        } else {
+          LabStatus.printSummary(view, System.out);
+          System.out.print(org.example.lb.lab.status.TierViewText.render(tiers, System.console() != null));
+        }
+        int code = LabStatus.exitCode(view);
+        return code != 0 ? code : tiers.healthy() ? 0 : 1;
       });
     }
   }

@@ -72,6 +72,25 @@ public final class LabStatus {
     }
   }
 
+  /** The nodes in one line, then a line per missing namespace or dead process. */
+  public static void printSummary(View view, PrintStream out) {
+    long processes = view.nodes().stream().mapToLong(n -> n.processes().size()).sum();
+    long alive = view.nodes().stream().flatMap(n -> n.processes().stream()).filter(ProcessView::alive).count();
+    out.println("lab: " + view.phase() + " since " + view.since() + " (" + view.topology() + "): " + view.nodes().size()
+        + " nodes, " + alive + "/" + processes + " processes alive");
+    for (NodeView n : view.nodes()) {
+      if (!n.namespace()) {
+        out.println("! " + n.name() + ": namespace missing");
+      }
+      for (ProcessView p : n.processes()) {
+        if (!p.alive()) {
+          out.println("! " + n.name() + ": " + p.service() + (p.pid() == 0 ? " not started" : " (pid " + p.pid()
+              + ") dead") + ", log " + p.log());
+        }
+      }
+    }
+  }
+
   /** Exit code of {@code status}: 0 when up and every process alive, 3 when down, 1 otherwise. */
   public static int exitCode(View view) {
     if (!view.up()) {

@@ -37,7 +37,6 @@ import org.example.lb.lab.topology.Topology.Node;
 public final class LabActions {
   private static final Duration COMMAND = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofMillis(100);
-  private static final int L7_AGENT_ADMIN_PORT = 9100;
 
   private final Path root;
   private final LabPaths paths;
@@ -235,40 +234,10 @@ public final class LabActions {
   /** The LB4s each router has as next hops for {@code vip} (from its kernel FIB). */
   public Map<String, Set<String>> routerNextHops(InetAddress vip) {
     Map<String, Set<String>> out = new LinkedHashMap<>();
-    Map<String, String> owners = addressOwners();
-    for (Node r : topology.nodesWithRole(Role.ROUTER)) {
-      if (!r.name().matches("R\\d+")) {
-        continue; // the upstream router routes statically
-      }
-      Exec.Result res = Netns.exec(r.name(), List.of("ip", "-j", vip.getAddress().length == 16 ? "-6" : "-4", "route",
-          "show", vip.getHostAddress()), COMMAND);
-      Set<String> hops = new TreeSet<>();
-      try {
-        for (JsonNode route : ConfigLoader.json().readTree(res.stdout().isBlank() ? "[]" : res.stdout())) {
-          if (route.has("gateway")) {
-            hops.add(owners.getOrDefault(route.path("gateway").asText(), route.path("gateway").asText()));
-          }
-          for (JsonNode h : route.path("nexthops")) {
-            hops.add(owners.getOrDefault(h.path("gateway").asText(), h.path("gateway").asText()));
-          }
-        }
-      } catch (IOException e) {
-        throw new LabFailure(r.name() + ": ip -j route: " + e.getMessage());
-      }
-      out.put(r.name(), hops);
+    for (String r : org.example.lb.lab.status.TierView.bgpRouters(topology)) {
+      out.put(r, new TreeSet<>(org.example.lb.lab.status.TierView.nextHops(topology, r, vip)));
     }
     return out;
-  }
-
-  private Map<String, String> addressOwners() {
-    Map<String, String> owners = new HashMap<>();
-    for (Node n : topology.nodes()) {
-      for (var a : n.linkAddresses()) {
-        owners.put(a.addressText(), n.name());
-        owners.put(a.address().getHostAddress(), n.name());
-      }
-    }
-    return owners;
   }
 
   /** Each director's view of {@code lb7}: its state ({@code UP}, {@code DRAINING}, {@code DOWN}) or absent. */
@@ -294,22 +263,14 @@ public final class LabActions {
   public Map<String, Optional<String>> balancersSee(String server) {
     Map<String, Optional<String>> out = new LinkedHashMap<>();
     for (String lb7 : names(Role.L7)) {
-      JsonNode s = adminJson(lb7, L7_AGENT_ADMIN_PORT, "/status").path("servers").path(server).path("haproxy");
+      JsonNode s = adminJson(lb7, org.example.lb.lab.l7.L7Tier.ADMIN_PORT, "/status").path("servers").path(server).path("haproxy");
       out.put(lb7, s.isMissingNode() ? Optional.empty() : Optional.of(s.path("status").asText().split(" ")[0]));
     }
     return out;
   }
 
-  /** {@code curl http://127.0.0.1:PORT/PATH} inside {@code node}, parsed; a node that does not answer gives {}. */
-  private JsonNode adminJson(String node, int port, String path) {
-    Exec.Result r = Netns.exec(node, List.of("curl", "-s", "--max-time", "3", "http://127.0.0.1:" + port + path),
-        COMMAND);
-    try {
-      return r.ok() && !r.stdout().isBlank() ? ConfigLoader.json().readTree(r.stdout())
-          : ConfigLoader.json().createObjectNode();
-    } catch (IOException e) {
-      return ConfigLoader.json().createObjectNode();
-    }
+  private static JsonNode adminJson(String node, int port, String path) {
+    return org.example.lb.lab.netns.NodeHttp.json(node, port, path).orElseGet(() -> ConfigLoader.json().createObjectNode());
   }
 
   /** Polls {@code condition} every 100 ms until true; a {@link LabFailure} naming {@code what} after {@code max}. */

@@ -6,7 +6,7 @@ public enum Role {
   CLIENT,
   /** Forwards packets; multipath routes hash on L4 (fib_multipath_hash_policy=1). */
   ROUTER,
-  /** Future BGP route reflector: a namespace with addresses for now. */
+  /** A gobgpd route reflector between the announcing nodes and the routers. */
   REFLECTOR,
   /** l4-director: VIP routes into its TUN device, IPIP / IP6IP6 to the L7 nodes (forwards: the VIPs are not local). */
   L4,
@@ -14,7 +14,7 @@ public enum Role {
   L7,
   /** nginx (PROXY protocol) and the l7-agent agent-check server. */
   SERVER,
-  /** Future health-aware DNS: a namespace with addresses for now. */
+  /** dns-tier and a bgp-speaker announcing the DNS service's anycast address. */
   DNS;
 
   public boolean forwards() {

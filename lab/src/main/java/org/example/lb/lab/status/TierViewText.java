@@ -1,0 +1,110 @@
+package org.example.lb.lab.status;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * {@link TierView} as one screen of text: a section per tier, a line per node, anything unhealthy marked with
+ * {@code !} (and red on a terminal).
+ */
+public final class TierViewText {
+  private final boolean color;
+  private final StringBuilder out = new StringBuilder();
+
+  private TierViewText(boolean color) {
+    this.color = color;
+  }
+
+  /** The view as text; {@code color}: mark unhealthy items in red (for a terminal). */
+  public static String render(TierView view, boolean color) {
+    return new TierViewText(color).renderAll(view);
+  }
+
+  private String renderAll(TierView v) {
+    out.append("routers: next hops per service address\n");
+    if (!v.routers().isEmpty()) {
+      for (String address : v.routers().getFirst().nextHops().keySet()) {
+        StringBuilder line = new StringBuilder(String.format("  %-22s", address));
+        boolean healthy = true;
+        for (TierView.RouterRoutes r : v.routers()) {
+          List<String> hops = r.nextHops().getOrDefault(address, List.of());
+          healthy &= !hops.isEmpty();
+          line.append(String.format("  %s: %-22s", r.router(), hops.isEmpty() ? mark("none") : String.join(" ", hops)));
+        }
+        line(healthy, line.toString().stripTrailing());
+      }
+    }
+    out.append("bgp: reflector sessions; what each speaker announces\n");
+    for (TierView.Reflector r : v.reflectors()) {
+      if (!r.answered()) {
+        line(false, "  " + r.node() + ": " + mark("gobgp does not answer"));
+        continue;
+      }
+      long up = r.sessions().values().stream().filter("ESTABLISHED"::equals).count();
+      String down = r.sessions().entrySet().stream().filter(e -> !e.getValue().equals("ESTABLISHED"))
+          .map(e -> mark(e.getKey() + " " + e.getValue())).collect(Collectors.joining(" "));
+      line(r.healthy(), "  " + r.node() + ": " + up + "/" + r.sessions().size() + " sessions established"
+          + (down.isEmpty() ? "" : "  " + down));
+    }
+    for (TierView.Speaker s : v.speakers()) {
+      line(s.healthy(), String.format("  %-6s %s", s.node(), !s.answered() ? mark("bgp-speaker does not answer")
+          : item(s.state().equals("UP"), s.state()) + ", " + s.advertisement() + ", " + s.announced().size()
+              + " prefixes, " + item(s.peersUp() == s.peers() && s.peers() > 0, s.peersUp() + "/" + s.peers()
+              + " peers")));
+    }
+    out.append("directors: each LB7 state weight flows\n");
+    for (TierView.Director d : v.directors()) {
+      if (!d.answered()) {
+        line(false, "  " + d.node() + ": " + mark("l4-director does not answer"));
+        continue;
+      }
+      StringBuilder line = new StringBuilder(String.format("  %-6s %s %s ", d.node(),
+          item(d.serving(), d.serving() ? "serving" : "NOT serving"), item(d.quorum(), d.quorum() ? "quorum" : "NO quorum")));
+      for (TierView.Backend b : d.backends()) {
+        line.append(" ").append(item(b.healthy(), b.name() + " " + b.state())).append(' ').append(b.weight())
+            .append(' ').append(b.flows());
+      }
+      line(d.healthy(), line.toString());
+    }
+    out.append("balancers: each server status weight sessions\n");
+    for (TierView.Balancer b : v.balancers()) {
+      if (!b.answered()) {
+        line(false, "  " + b.node() + ": " + mark("l7-agent does not answer"));
+        continue;
+      }
+      StringBuilder line = new StringBuilder(String.format("  %-6s", b.node()));
+      for (TierView.Server s : b.servers()) {
+        line.append("  ").append(item(s.healthy(), s.name() + " " + s.status())).append(' ').append(s.weight())
+            .append(' ').append(s.sessions());
+      }
+      line(b.healthy(), line.toString());
+    }
+    out.append("dns: each resource state ttl (addresses v4/v6)\n");
+    for (TierView.DnsNode d : v.dns()) {
+      if (!d.answered()) {
+        line(false, "  " + d.node() + ": " + mark("dns-tier does not answer"));
+        continue;
+      }
+      StringBuilder line = new StringBuilder(String.format("  %-6s", d.node()));
+      for (TierView.Resource r : d.resources()) {
+        line.append("  ").append(item(r.healthy(), r.name() + " " + r.state())).append(" ttl ").append(r.ttl())
+            .append(" (").append(r.v4()).append('/').append(r.v6()).append(')');
+      }
+      line(d.healthy(), line.toString());
+    }
+    return out.toString();
+  }
+
+  /** A line, with a leading {@code !} when it holds something unhealthy. */
+  private void line(boolean healthy, String text) {
+    out.append(healthy ? " " : "!").append(text.substring(1)).append('\n');
+  }
+
+  private String item(boolean healthy, String text) {
+    return healthy ? text : mark(text);
+  }
+
+  private String mark(String text) {
+    return color ? "\033[31m" + text + "!\033[0m" : text + "!";
+  }
+}

@@ -87,8 +87,8 @@ public final class HttpBenchmark {
         notes.add(String.format(Locale.ROOT, "%s: %s vs %s; requests/s per round: %s vs %s", pair.family(),
             pair.stack().url(), pair.direct().url(), perRound(pair, true), perRound(pair, false)));
       }
-      return new Comparison("HTTP: through the whole stack (VIP) vs directly to one LB7", "VIP, whole stack",
-          pairs.isEmpty() ? "one LB7" : pairs.getFirst().direct().label() + " directly", rows, notes);
+      return new Comparison("HTTP: through the whole stack (VIP) vs directly to one LB7", "VIP (whole stack)",
+          (pairs.isEmpty() ? "one LB7" : pairs.getFirst().direct().label()) + " (direct)", rows, notes);
     }
 
     private List<WrkReport> runs(Pair pair, boolean stack) {

@@ -168,7 +168,11 @@ public final class LabBench {
         }
       }
       if (takeDown != null) {
-        Runtime.getRuntime().removeShutdownHook(takeDown);
+        try {
+          Runtime.getRuntime().removeShutdownHook(takeDown);
+        } catch (IllegalStateException e) {
+          // the JVM is shutting down (Ctrl-C): the hook takes the lab down
+        }
       }
     }
   }

@@ -69,4 +69,13 @@ class GeneratedSectionTest {
       assertThat(list).containsExactly(file); // no temporary file left behind
     }
   }
+
+  @Test
+  void theRepositorysBenchmarksFileHasOneGeneratedSection() throws Exception {
+    String document = Files.readString(Path.of("../docs/benchmarks.md"));
+    String updated = GeneratedSection.replace(document, "x\n");
+    int begin = document.indexOf(B);
+    assertThat(updated.substring(0, begin)).isEqualTo(document.substring(0, begin));
+    assertThat(updated.substring(updated.indexOf(E))).isEqualTo(document.substring(document.indexOf(E)));
+  }
 }

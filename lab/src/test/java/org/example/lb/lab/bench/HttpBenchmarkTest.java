@@ -59,8 +59,8 @@ class HttpBenchmarkTest {
         Duration.ZERO, 3), "users", List.of(V4), args -> args.getLast().contains("198.51.100.1")
             ? stack[next[0]++] : direct[next[1]++], new PrintStream(log, true, StandardCharsets.UTF_8)).run();
     Comparison c = result.comparison();
-    assertThat(c.subject()).isEqualTo("VIP, whole stack");
-    assertThat(c.anchor()).isEqualTo("LB7-1 directly");
+    assertThat(c.subject()).isEqualTo("VIP (whole stack)");
+    assertThat(c.anchor()).isEqualTo("LB7-1 (direct)");
     assertThat(c.rows()).extracting(r -> r.measure() + " = " + r.subject().text() + " | " + r.anchor().text() + " | "
         + r.ratioText()).containsExactly(
         "IPv4: requests/s = 4781 | 5673 | 0.84",    // medians of 4781.09, 4395.90, 5000 and of 6015.68, 5672.60, 4870.30

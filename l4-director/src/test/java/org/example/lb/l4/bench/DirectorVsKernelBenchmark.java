@@ -58,7 +58,8 @@ import org.example.lb.l4.testing.TestNamespace;
  * a value that was not measured; lines starting with {@code #} are comments:
  * <pre>
  * settings cpus=2 kernel=6.1.0-28-amd64 duration_s=5 warmup_s=1 rounds=2 senders=1 backends=4 round_trips=20000
- * throughput payload=64 side=kernel offered_pps=812345 delivered_pps=790000 loss_pct=2.7 worker_cpu_pct=- sender_cpu_pct=98 machine_busy_pct=180
+ * throughput payload=64 side=kernel offered_pps=812345 delivered_pps=790000 loss_pct=2.7 worker_cpu_pct=-
+ *   sender_cpu_pct=98 machine_busy_pct=180    (one line in the file)
  * throughput payload=64 side=director ... ratio=0.52
  * latency side=kernel p50_us=31.2 p99_us=60.1 p999_us=120.3 lost=0
  * </pre>
@@ -529,7 +530,8 @@ public final class DirectorVsKernelBenchmark {
   private List<String> printTable(Map<Integer, List<Rate>> rates, Map<Mode, List<Double>> samples,
       Map<Mode, Integer> lost) {
     List<String> results = new ArrayList<>();
-    results.add("# DirectorVsKernelBenchmark results: medians of the rounds (throughput), pooled round trips (latency)");
+    results.add("# DirectorVsKernelBenchmark results: medians of the rounds (throughput), pooled round trips "
+        + "(latency)");
     results.add(String.format(Locale.ROOT, "settings cpus=%d kernel=%s duration_s=%s warmup_s=%s rounds=%d senders=%d "
         + "backends=%d round_trips=%d load_before=%s load_after=%s", Runtime.getRuntime().availableProcessors(),
         kernel().replace("Linux ", "").replace(' ', '_'), seconds(options.duration()), seconds(options.warmup()),

@@ -71,6 +71,7 @@ public record ResultLine(String kind, Map<String, String> fields) {
 
   /** True when the line is of {@code kind} and has every {@code key=value} pair of {@code match}. */
   public boolean is(String kind, Map<String, String> match) {
-    return this.kind.equals(kind) && match.entrySet().stream().allMatch(e -> e.getValue().equals(fields.get(e.getKey())));
+    return this.kind.equals(kind)
+        && match.entrySet().stream().allMatch(e -> e.getValue().equals(fields.get(e.getKey())));
   }
 }

@@ -39,7 +39,8 @@ public record ScriptBenchmark(BenchPart part, String script, List<String> argume
     return new ScriptBenchmark(BenchPart.L4, "bin/bench-l4", args);
   }
 
-  /** {@code bin/bench-dns} with its defaults, or 1 s measurements and 1 round when {@code quick}; {@code rounds} wins. */
+  /** {@code bin/bench-dns} with its defaults, or 1 s measurements and 1 round when {@code quick}; {@code rounds} wins.
+   */
   public static ScriptBenchmark dns(boolean quick, OptionalInt rounds) {
     List<String> args = new ArrayList<>();
     if (quick) {

@@ -14,10 +14,12 @@ class BenchReportTest {
   @Test
   void theSectionSaysWhenWhereHowThenOneTablePerBenchmark() {
     Comparison dns = new Comparison("DNS: dns-tier vs gdnsd", "dns-tier", "gdnsd", List.of(new Comparison.Row(
-        "UDP: queries/s", Quantity.of(126899, "", 0), Quantity.of(117359, "", 0), true)), List.of("`bin/bench-dns`"));
-    BenchReport report = new BenchReport(Instant.parse("2026-12-05T10:15:30Z"), MACHINE, "bin/lab bench --only dns,http",
-        "0.10 0.20 0.30", "1.00 0.50 0.40", false, "No lab was up.", List.of(BenchReport.Outcome.of(BenchPart.DNS, dns),
-        BenchReport.Outcome.failed(BenchPart.HTTP, "bin/lab up failed (exit 1)")));
+        "UDP: queries/s", Quantity.of(126899, "", 0), Quantity.of(117359, "", 0), true)),
+        List.of("`bin/bench-dns`"));
+    BenchReport report = new BenchReport(Instant.parse("2026-12-05T10:15:30Z"), MACHINE,
+        "bin/lab bench --only dns,http", "0.10 0.20 0.30", "1.00 0.50 0.40", false, "No lab was up.",
+        List.of(BenchReport.Outcome.of(BenchPart.DNS, dns),
+            BenchReport.Outcome.failed(BenchPart.HTTP, "bin/lab up failed (exit 1)")));
     assertThat(report.failed()).isTrue();
     assertThat(report.markdown()).isEqualTo("""
         Run of 2026-12-05 10:15 UTC: `sudo bin/lab bench --only dns,http` on 2 CPUs (AMD EPYC 7B13), 24 GiB, Linux \
@@ -61,7 +63,8 @@ class BenchReportTest {
 
   @Test
   void ratiosNeedBothSidesAndANonZeroAnchor() {
-    assertThat(new Comparison.Row("m", Quantity.of(1, "", 0), Quantity.of(0, "", 0), true).ratioText()).isEqualTo("—");
+    assertThat(new Comparison.Row("m", Quantity.of(1, "", 0), Quantity.of(0, "", 0), true).ratioText())
+        .isEqualTo("—");
     assertThat(new Comparison.Row("m", Quantity.of(3, "", 0), Quantity.of(2, "", 0), true).ratioText())
         .isEqualTo("1.50");
     assertThat(new Comparison.Row("m", Quantity.of(3, "", 0), Quantity.of(2, "", 0), false).ratioText())
@@ -73,8 +76,8 @@ class BenchReportTest {
     var all = java.util.EnumSet.allOf(BenchPart.class);
     assertThat(LabBench.labNote(all, true, false)).isEqualTo("A lab was up during the whole run: the L4 and DNS "
         + "numbers were taken with it running (less reliable). HTTP used the lab that was up.");
-    assertThat(LabBench.labNote(all, false, true))
-        .isEqualTo("L4 and DNS ran with no lab up; the command brought the lab up for HTTP and took it down at the end.");
+    assertThat(LabBench.labNote(all, false, true)).isEqualTo(
+        "L4 and DNS ran with no lab up; the command brought the lab up for HTTP and took it down at the end.");
     assertThat(LabBench.labNote(java.util.EnumSet.of(BenchPart.DNS), false, false)).isEqualTo("No lab was up.");
   }
 

@@ -8,11 +8,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
+import org.example.lb.lab.bench.BenchPart;
+import org.example.lb.lab.bench.LabBench;
 import org.example.lb.lab.diagram.DotDiagram;
 import org.example.lb.lab.netns.Exec;
 import org.example.lb.lab.netns.Netns;
@@ -21,14 +26,16 @@ import org.example.lb.lab.state.LabPaths;
 import org.example.lb.lab.state.LabState;
 import org.example.lb.lab.topology.Topology;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code bin/lab}: the reference load-balancing lab in Linux network namespaces. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
     description = "The 3-tier load-balancing lab in Linux network namespaces (root only, except diagram).",
     subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.ExecIn.class,
-        LabCommand.Logs.class, LabCommand.Clients.class, LabCommand.Disrupt.class,
+        LabCommand.Logs.class, LabCommand.Clients.class, LabCommand.Disrupt.class, LabCommand.Bench.class,
         LabCommand.Diagram.class})
 public final class LabCommand implements Callable<Integer> {
   public static void main(String[] args) {
@@ -50,7 +57,8 @@ public final class LabCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ServiceMain.UserError("missing command: up, down, status, exec, logs, clients, disrupt or diagram (see --help)");
+    throw new ServiceMain.UserError("missing command: up, down, status, exec, logs, clients, disrupt, bench or diagram"
+        + " (see --help)");
   }
 
   static void requireRoot() {
@@ -410,5 +418,58 @@ public final class LabCommand implements Callable<Integer> {
         return 0;
       });
     }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = {"Run every benchmark beside its anchor (director vs kernel forwarding: bin/bench-l4; dns-tier vs "
+          + "gdnsd: bin/bench-dns; HTTP through the whole stack vs directly to one LB7: wrk from users) and write "
+          + "the generated section of docs/benchmarks.md.",
+          "L4 and DNS run first; HTTP uses the lab that is up and leaves it up, or brings one up and takes it down."})
+  static final class Bench implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--only", paramLabel = "PARTS",
+        description = "Comma-separated benchmarks to run: l4, dns, http (default: all).")
+    String only;
+
+    @Option(names = "--quick", description = "Short runs, one round: a smoke test of the command, marked as such.")
+    boolean quick;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds of every benchmark (default: theirs; HTTP 3).")
+    String rounds;
+
+    @Option(names = "--output", paramLabel = "FILE",
+        description = "The Markdown file whose generated section is replaced (default: docs/benchmarks.md).")
+    Path output;
+
+    @Option(names = {"--dry-run", "--no-write"}, description = "Print the generated section; write no file.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+      Set<BenchPart> parts = only == null ? EnumSet.allOf(BenchPart.class) : BenchPart.parseList(only);
+      OptionalInt parsedRounds = parseRounds(rounds);
+      if (parts.contains(BenchPart.L4) || parts.contains(BenchPart.HTTP)) {
+        requireRoot();
+      }
+      Path root = ProjectRoot.find();
+      Path file = output != null ? output.toAbsolutePath() : root.resolve("docs/benchmarks.md");
+      List<String> args = spec.commandLine().getParseResult().originalArgs();
+      String command = "bin/lab " + String.join(" ", args);
+      return guarded(() -> new LabBench(root, LabPaths.standard(), System.out).run(new LabBench.Options(parts, quick,
+          parsedRounds, file, !dryRun, command)));
+    }
+  }
+
+  /** {@code --rounds}'s value: a whole number from 1 to 100, or absent. */
+  static OptionalInt parseRounds(String text) {
+    if (text == null) {
+      return OptionalInt.empty();
+    }
+    if (!text.matches("[1-9]\\d?|100")) {
+      throw new ServiceMain.UserError("--rounds " + text + " (expected: a whole number from 1 to 100)");
+    }
+    return OptionalInt.of(Integer.parseInt(text));
   }
 }

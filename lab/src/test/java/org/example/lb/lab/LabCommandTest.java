@@ -30,4 +30,25 @@ class LabCommandTest {
     assertThat(ServiceMain.execute(new LabCommand(), "diagram", "--topology", "/nonexistent/topology.yaml"))
         .isEqualTo(ServiceMain.USAGE);
   }
+
+  @Test
+  void benchRejectsBadOptionsWithOneLine() {
+    assertThat(ServiceMain.execute(new LabCommand(), "bench", "--only", "l4,l7")).isEqualTo(ServiceMain.USAGE);
+    assertThat(ServiceMain.execute(new LabCommand(), "bench", "--rounds", "0")).isEqualTo(ServiceMain.USAGE);
+    assertThat(ServiceMain.execute(new LabCommand(), "bench", "--frobnicate")).isEqualTo(ServiceMain.USAGE);
+    assertThat(LabCommand.parseRounds("3")).hasValue(3);
+    assertThat(LabCommand.parseRounds("100")).hasValue(100);
+    assertThat(LabCommand.parseRounds(null)).isEmpty();
+    for (String bad : new String[] {"0", "101", "-1", "2x", ""}) {
+      assertThatThrownBy(() -> LabCommand.parseRounds(bad)).isInstanceOf(ServiceMain.UserError.class)
+          .hasMessage("--rounds " + bad + " (expected: a whole number from 1 to 100)");
+    }
+  }
+
+  @Test
+  void benchReportsTheCommandAsTyped() {
+    picocli.CommandLine cl = new picocli.CommandLine(new LabCommand());
+    picocli.CommandLine.ParseResult parsed = cl.parseArgs("bench", "--quick", "--only", "http");
+    assertThat(parsed.subcommand().originalArgs()).containsExactly("bench", "--quick", "--only", "http");
+  }
 }

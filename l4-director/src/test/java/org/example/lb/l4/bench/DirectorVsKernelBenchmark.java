@@ -52,6 +52,19 @@ import org.example.lb.l4.testing.TestNamespace;
  * <p>Options: {@code --duration 5} seconds per phase, {@code --warmup 1}, {@code --rounds 2} (pairs of phases),
  * {@code --payloads 64,1400} ({@code none}: no throughput phases), {@code --round-trips 20000} (0: no latency phases), {@code --senders 1}, {@code --backends 4}. Namespaces
  * and threads are removed on exit, failure or Ctrl-C.
+ *
+ * <p>{@code --results FILE} also writes the final table's numbers to FILE for programs ({@code bin/lab bench}): one
+ * line per row, a kind word then space-separated {@code key=value} fields, numbers without grouping, {@code -} for
+ * a value that was not measured; lines starting with {@code #} are comments:
+ * <pre>
+ * settings cpus=2 kernel=6.1.0-28-amd64 duration_s=5 warmup_s=1 rounds=2 senders=1 backends=4 round_trips=20000
+ * throughput payload=64 side=kernel offered_pps=812345 delivered_pps=790000 loss_pct=2.7 worker_cpu_pct=-
+ *   sender_cpu_pct=98 machine_busy_pct=180    (one line in the file)
+ * throughput payload=64 side=director ... ratio=0.52
+ * latency side=kernel p50_us=31.2 p99_us=60.1 p999_us=120.3 lost=0
+ * </pre>
+ * Throughput rows are medians of the rounds (ratio: director's delivered over the kernel's); latency rows pool the
+ * rounds' round trips.
  */
 public final class DirectorVsKernelBenchmark {
   private static final String VIP = "203.0.113.10";
@@ -69,7 +82,7 @@ public final class DirectorVsKernelBenchmark {
   private enum Mode { KERNEL, DIRECTOR }
 
   private record Options(Duration duration, Duration warmup, int rounds, List<Integer> payloads, int roundTrips,
-      int senders, int backends) {}
+      int senders, int backends, Optional<Path> results) {}
 
   /** One throughput phase's numbers. */
   private record Rate(Mode mode, double offered, double delivered, double workerCpu, double senderCpu,
@@ -89,6 +102,7 @@ public final class DirectorVsKernelBenchmark {
   private Worker worker;
   private Thread workerThread;
   private Path endpointConfig;
+  private String loadBefore = "-";
 
   private DirectorVsKernelBenchmark(Options options) {
     this.options = options;
@@ -101,7 +115,7 @@ public final class DirectorVsKernelBenchmark {
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println("usage: DirectorVsKernelBenchmark [--duration S] [--warmup S] [--rounds N] "
-          + "[--payloads 64,1400] [--round-trips N] [--senders N] [--backends N]");
+          + "[--payloads 64,1400] [--round-trips N] [--senders N] [--backends N] [--results FILE]");
       System.exit(2);
       return;
     }
@@ -119,6 +133,7 @@ public final class DirectorVsKernelBenchmark {
   private static Options parse(String[] args) {
     Map<String, String> values = new LinkedHashMap<>(Map.of("--duration", "5", "--warmup", "1", "--rounds", "2",
         "--payloads", "64,1400", "--round-trips", "20000", "--senders", "1", "--backends", "4"));
+    values.put("--results", "");
     for (int i = 0; i < args.length; i += 2) {
       if (!values.containsKey(args[i]) || i + 1 >= args.length) {
         throw new IllegalArgumentException("argument " + args[i] + " (expected: one of " + values.keySet()
@@ -133,7 +148,8 @@ public final class DirectorVsKernelBenchmark {
           values.get("--payloads").equals("none") ? List.of()
               : Arrays.stream(values.get("--payloads").split(",")).map(String::strip).map(Integer::valueOf).toList(),
           Integer.parseInt(values.get("--round-trips")), Integer.parseInt(values.get("--senders")),
-          Integer.parseInt(values.get("--backends")));
+          Integer.parseInt(values.get("--backends")),
+          values.get("--results").isEmpty() ? Optional.empty() : Optional.of(Path.of(values.get("--results"))));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("a number: " + e.getMessage());
     }
@@ -465,6 +481,7 @@ public final class DirectorVsKernelBenchmark {
   // ------------------------------------------------------------------------------------------------------- run
 
   private void runAll() throws Exception {
+    loadBefore = loadAverage();
     System.out.printf(Locale.ROOT, "%s; %d CPUs; load average before: %s%n", kernel(),
         Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip());
     System.out.printf(Locale.ROOT, "namespaces %s -> %s -> %s; %d LB7 addresses; %d sender thread(s), sendmmsg x%d; "
@@ -503,11 +520,22 @@ public final class DirectorVsKernelBenchmark {
         lostTotal.merge(mode, lost[0], Integer::sum);
       }
     }
-    printTable(rates, samples, lostTotal);
+    List<String> results = printTable(rates, samples, lostTotal);
+    if (options.results().isPresent()) {
+      Files.write(options.results().get(), results);
+    }
   }
 
-  private void printTable(Map<Integer, List<Rate>> rates, Map<Mode, List<Double>> samples,
+  /** Prints the final table; returns its rows as result lines (see the class comment). */
+  private List<String> printTable(Map<Integer, List<Rate>> rates, Map<Mode, List<Double>> samples,
       Map<Mode, Integer> lost) {
+    List<String> results = new ArrayList<>();
+    results.add("# DirectorVsKernelBenchmark results: medians of the rounds (throughput), pooled round trips "
+        + "(latency)");
+    results.add(String.format(Locale.ROOT, "settings cpus=%d kernel=%s duration_s=%s warmup_s=%s rounds=%d senders=%d "
+        + "backends=%d round_trips=%d load_before=%s load_after=%s", Runtime.getRuntime().availableProcessors(),
+        kernel().replace("Linux ", "").replace(' ', '_'), seconds(options.duration()), seconds(options.warmup()),
+        options.rounds(), options.senders(), options.backends(), options.roundTrips(), loadBefore, loadAverage()));
     System.out.println();
     System.out.printf(Locale.ROOT, "RESULT  %s, %d CPUs; medians of %d round(s) of %s; 10 %% new flows%n",
         kernel(), Runtime.getRuntime().availableProcessors(), options.rounds(), options.duration());
@@ -525,10 +553,17 @@ public final class DirectorVsKernelBenchmark {
             mode == Mode.KERNEL ? "-" : String.format(Locale.ROOT, "%.0f", median(entry.getValue(), mode,
                 Rate::workerCpu)), median(entry.getValue(), mode, Rate::senderCpu),
             median(entry.getValue(), mode, Rate::machineBusy));
+        results.add(String.format(Locale.ROOT, "throughput payload=%d side=%s offered_pps=%s delivered_pps=%s "
+            + "loss_pct=%s worker_cpu_pct=%s sender_cpu_pct=%s machine_busy_pct=%s%s", entry.getKey(), name(mode),
+            value(offered, 0), value(delivered, 0), value(median(entry.getValue(), mode, Rate::loss), 2),
+            mode == Mode.KERNEL ? "-" : value(median(entry.getValue(), mode, Rate::workerCpu), 0),
+            value(median(entry.getValue(), mode, Rate::senderCpu), 0),
+            value(median(entry.getValue(), mode, Rate::machineBusy), 0),
+            mode == Mode.KERNEL ? "" : " ratio=" + value(delivered / kernelDelivered, 3)));
       }
     }
     if (samples.isEmpty()) {
-      return;
+      return results;
     }
     System.out.printf(Locale.ROOT, "latency (UDP echo, one in flight, %d round trips per phase and round, pooled)%n",
         options.roundTrips());
@@ -539,10 +574,23 @@ public final class DirectorVsKernelBenchmark {
       sorted[mode.ordinal()] = s;
       System.out.printf(Locale.ROOT, "%-8s    %10.1f   %10.1f   %12.1f   %4d%n", name(mode), percentile(s, 50),
           percentile(s, 99), percentile(s, 99.9), lost.get(mode));
+      results.add(String.format(Locale.ROOT, "latency side=%s p50_us=%s p99_us=%s p999_us=%s lost=%d round_trips=%d",
+          name(mode), value(percentile(s, 50), 1), value(percentile(s, 99), 1), value(percentile(s, 99.9), 1),
+          lost.get(mode), s.length));
     }
     System.out.printf(Locale.ROOT, "added       %10.1f   %10.1f   %12.1f%n",
         percentile(sorted[1], 50) - percentile(sorted[0], 50), percentile(sorted[1], 99) - percentile(sorted[0], 99),
         percentile(sorted[1], 99.9) - percentile(sorted[0], 99.9));
+    return results;
+  }
+
+  /** {@code v} with {@code decimals} decimals and no grouping, or {@code -} when it is not a number. */
+  private static String value(double v, int decimals) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "-";
+  }
+
+  private static String seconds(Duration d) {
+    return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
   }
 
   private static double median(List<Rate> rates, Mode mode, java.util.function.ToDoubleFunction<Rate> value) {
@@ -555,6 +603,15 @@ public final class DirectorVsKernelBenchmark {
 
   private static String name(Mode mode) {
     return mode.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The 1-minute load average, or {@code -}. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+")[0];
+    } catch (java.io.IOException e) {
+      return "-";
+    }
   }
 
   private static String kernel() {

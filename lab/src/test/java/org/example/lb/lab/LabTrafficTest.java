@@ -138,6 +138,36 @@ class LabTrafficTest {
   }
 
   @Test
+  void theViewAcrossTheTiersShowsEveryPathHealthyAndTheSameAsJson(RunningLab lab) throws Exception {
+    org.example.lb.lab.status.TierView view = org.example.lb.lab.status.TierView.collect(lab.topology());
+    List<String> lb4s = lab.topology().nodesWithRole(Role.L4).stream().map(Node::name).toList();
+    List<String> lb7s = lab.topology().nodesWithRole(Role.L7).stream().map(Node::name).toList();
+    List<String> servers = lab.topology().nodesWithRole(Role.SERVER).stream().map(Node::name).toList();
+    assertThat(view.routers()).extracting(org.example.lb.lab.status.TierView.RouterRoutes::router)
+        .containsExactly("R1", "R2");
+    for (var r : view.routers()) {
+      for (InetAddress vip : lab.topology().vips()) {
+        assertThat(r.nextHops().get(Cidr.host(vip).addressText())).as(r.router() + " " + vip).isEqualTo(lb4s);
+      }
+      assertThat(r.nextHops().get("198.51.100.53")).as(r.router() + " DNS").containsExactly("DNS1", "DNS2");
+    }
+    assertThat(view.reflectors()).allSatisfy(rr -> assertThat(rr.sessions()).hasSize(7).containsValue("ESTABLISHED"));
+    assertThat(view.speakers()).hasSize(5).allMatch(org.example.lb.lab.status.TierView.Speaker::healthy);
+    assertThat(view.directors()).hasSize(3).allSatisfy(d -> assertThat(d.backends())
+        .extracting(org.example.lb.lab.status.TierView.Backend::name).containsExactlyElementsOf(lb7s));
+    assertThat(view.balancers()).hasSize(4).allSatisfy(b -> assertThat(b.servers())
+        .extracting(org.example.lb.lab.status.TierView.Server::name).containsExactlyElementsOf(servers));
+    assertThat(view.dns()).hasSize(2).allSatisfy(d -> assertThat(d.resources()).hasSize(3));
+    assertThat(view.healthy()).as(org.example.lb.lab.status.TierViewText.render(view, false)).isTrue();
+    assertThat(org.example.lb.lab.status.TierViewText.render(view, false)).doesNotContain("!")
+        .contains("LB7-4 UP 100").contains("S5 UP 100").contains("www up ttl");
+
+    JsonNode json = ConfigLoader.json().valueToTree(view);
+    assertThat(json.path("directors").get(0).path("backends").get(0).path("state").asText()).isEqualTo("UP");
+    assertThat(json.path("routers").get(0).path("nextHops").path("198.51.100.1").size()).isEqualTo(lb4s.size());
+  }
+
+  @Test
   void execRunsInTheNodeWithItsOwnEtcLbAndPassesTheExitCode(RunningLab lab) throws Exception {
     Path marker = lab.paths().etcNetns().resolve("S2/lb/lab-test-marker");
     Files.writeString(marker, "S2 flags\n");

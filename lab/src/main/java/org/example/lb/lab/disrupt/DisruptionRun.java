@@ -118,14 +118,20 @@ public record DisruptionRun(LabActions lab, Path topology, String clients, LoadO
       return out;
     }
     ObjectMapper json = ConfigLoader.json();
+    List<String> lines;
     try {
-      for (String line : Files.readAllLines(connections)) {
+      lines = Files.readAllLines(connections);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (String line : lines) {
+      try {
         if (!line.isBlank()) {
           out.add(LoadSummary.connection(json.readTree(line)));
         }
+      } catch (IOException | IllegalArgumentException e) {
+        // a line the load was writing when it was killed: not a connection that ended
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return out;
   }

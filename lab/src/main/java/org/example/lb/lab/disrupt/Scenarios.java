@@ -234,8 +234,9 @@ public final class Scenarios {
     lab.start(stopped);
     String address = lab.topology().node(LB7_ADDED).orElseThrow().on("fabric").orElseThrow().ipv4().orElseThrow()
         .addressText();
-    LabActions.await(CHECKS, LB7_ADDED + " /healthcheck to answer 200", () -> "not yet",
-        () -> Netns.exec("LB4-1", List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1",
+    String lb4 = lab.names(org.example.lb.lab.topology.Role.L4).getFirst();
+    LabActions.await(CHECKS, LB7_ADDED + " /healthcheck to answer 200 (from " + lb4 + ")", () -> "not yet",
+        () -> Netns.exec(lb4, List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1",
             "http://" + address + "/healthcheck"), Duration.ofSeconds(5)).stdout().equals("200"));
     marks.mark("add " + LB7_ADDED + " to every director's config");
     lab.restoreConfigs();

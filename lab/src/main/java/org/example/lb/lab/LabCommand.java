@@ -1,7 +1,6 @@
 package org.example.lb.lab;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -356,31 +355,13 @@ public final class LabCommand implements Callable<Integer> {
         LabState state = requireLab(paths);
         Path root = ProjectRoot.find();
         Path file = Path.of(state.topology());
-        Topology topology = Topology.load(file, state.sizes());
-        org.example.lb.lab.disrupt.LabActions lab = new org.example.lb.lab.disrupt.LabActions(root, paths, topology,
-            new org.example.lb.lab.node.LabServices(paths, LabUp.serviceEnvironment(root)));
+        org.example.lb.lab.disrupt.LabActions lab = new org.example.lb.lab.disrupt.LabActions(root, paths,
+            Topology.load(file, state.sizes()), new org.example.lb.lab.node.LabServices(paths,
+                LabUp.serviceEnvironment(root)));
         org.example.lb.lab.disrupt.DisruptionRun run = new org.example.lb.lab.disrupt.DisruptionRun(lab, file,
             "users", options, Duration.ofSeconds(before), Duration.ofSeconds(after), Duration.ofSeconds(between),
             paths.stateDir().resolve("disrupt"), json ? System.err : System.out);
-        List<org.example.lb.lab.disrupt.DisruptionReport> reports = new ArrayList<>();
-        for (String name : names) {
-          org.example.lb.lab.disrupt.DisruptionReport r = run.run(org.example.lb.lab.disrupt.Scenarios.named(name)
-              .orElseThrow());
-          reports.add(r);
-          (json ? System.err : System.out).print(r.text());
-        }
-        if (json) {
-          System.out.println(org.example.lb.common.config.ConfigLoader.json().writerWithDefaultPrettyPrinter()
-              .writeValueAsString(reports.stream().map(org.example.lb.lab.disrupt.DisruptionReport::toJson).toList()));
-        }
-        if (markdown) {
-          PrintStream md = json ? System.err : System.out;
-          md.println();
-          md.println("| scenario | what happens | expected | open at the event | broken | verdict |");
-          md.println("| --- | --- | --- | ---: | --- | --- |");
-          reports.forEach(r -> md.println(r.markdownRow()));
-        }
-        return reports.stream().allMatch(org.example.lb.lab.disrupt.DisruptionReport::met) ? 0 : 1;
+        return org.example.lb.lab.disrupt.DisruptionMatrix.run(run, names, json, markdown, System.out, System.err);
       });
     }
   }

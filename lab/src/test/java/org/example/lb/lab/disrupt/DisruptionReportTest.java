@@ -95,6 +95,16 @@ class DisruptionReportTest {
   }
 
   @Test
+  void theReadmeTableHasAHeaderAndARowPerScenario() {
+    DisruptionReport r = report(Expectation.onlyThrough("S3"), List.of(
+        broken(1, T0 - 100, T0 + 100, "LB7-4/S3", FailureReason.SHORT_BODY)));
+    assertThat(DisruptionMatrix.table(List.of(r)).split("\n")).containsExactly(
+        "| scenario | what happens | expected | open at the event | broken | verdict |",
+        "| --- | --- | --- | ---: | --- | --- |",
+        "| `test` | a test | only S3's | 1 | 1 (1 through S3, 0 unanswered, 0 others) | met |");
+  }
+
+  @Test
   void aFailedRunIsNeverMet() {
     Scenario s = Scenarios.named("lb4-disable").orElseThrow();
     DisruptionReport r = DisruptionReport.of(s, Marks.of(List.of()), List.of(), "waited 40 s for x");

@@ -22,6 +22,21 @@ public final class Poll {
     until(timeout, () -> what, condition);
   }
 
+  /**
+   * Polls until {@code condition} holds and returns true, or returns false once {@code timeout} has passed without it
+   * (for a test that reacts to "not yet", e.g. by adding load; it still never waits longer than the timeout).
+   */
+  public static boolean holdsWithin(Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      pause(() -> "a condition");
+    }
+    return true;
+  }
+
   /** As {@link #until(Duration, String, BooleanSupplier)}, with the description computed only on failure. */
   public static void until(Duration timeout, Supplier<String> what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -192,11 +192,7 @@ public final class LabCommand implements Callable<Integer> {
         org.example.lb.lab.status.TierView tiers = org.example.lb.lab.status.TierView.collect(
             Topology.load(Path.of(view.topology()), requireLab(LabPaths.standard()).sizes()));
         if (json) {
-          com.fasterxml.jackson.databind.ObjectMapper mapper = org.example.lb.common.config.ConfigLoader.json();
-          com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.valueToTree(view);
-          tree.set("tiers", mapper.valueToTree(tiers));
-          tree.put("healthy", tiers.healthy());
-          System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(tree));
+          System.out.println(org.example.lb.lab.status.TierViewJson.render(view, tiers));
         } else {
           LabStatus.printSummary(view, System.out);
           System.out.print(org.example.lb.lab.status.TierViewText.render(tiers, System.console() != null));

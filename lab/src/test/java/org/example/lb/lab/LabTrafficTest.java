@@ -151,18 +151,29 @@ class LabTrafficTest {
       }
       assertThat(r.nextHops().get("198.51.100.53")).as(r.router() + " DNS").containsExactly("DNS1", "DNS2");
     }
-    assertThat(view.reflectors()).allSatisfy(rr -> assertThat(rr.sessions()).hasSize(7).containsValue("ESTABLISHED"));
+    List<String> peers = new ArrayList<>(lb4s);
+    peers.addAll(List.of("R1", "R2", "DNS1", "DNS2"));
+    assertThat(view.reflectors()).hasSize(2).allSatisfy(rr -> {
+      assertThat(rr.sessions().keySet()).containsExactlyInAnyOrderElementsOf(peers);
+      assertThat(rr.sessions().values()).containsOnly("ESTABLISHED");
+    });
     assertThat(view.speakers()).hasSize(5).allMatch(org.example.lb.lab.status.TierView.Speaker::healthy);
     assertThat(view.directors()).hasSize(3).allSatisfy(d -> assertThat(d.backends())
         .extracting(org.example.lb.lab.status.TierView.Backend::name).containsExactlyElementsOf(lb7s));
     assertThat(view.balancers()).hasSize(4).allSatisfy(b -> assertThat(b.servers())
         .extracting(org.example.lb.lab.status.TierView.Server::name).containsExactlyElementsOf(servers));
-    assertThat(view.dns()).hasSize(2).allSatisfy(d -> assertThat(d.resources()).hasSize(3));
+    assertThat(view.directors()).allSatisfy(d -> assertThat(d.backends()).allMatch(b -> b.state().equals("UP")));
+    assertThat(view.balancers()).allSatisfy(b -> assertThat(b.servers()).allMatch(s -> s.status().equals("UP")));
+    assertThat(view.dns()).hasSize(2).allSatisfy(d -> assertThat(d.resources()).hasSize(3)
+        .allMatch(r -> r.state().equalsIgnoreCase("up")));
     assertThat(view.healthy()).as(org.example.lb.lab.status.TierViewText.render(view, false)).isTrue();
     assertThat(org.example.lb.lab.status.TierViewText.render(view, false)).doesNotContain("!")
         .contains("LB7-4 UP 100").contains("S5 UP 100").contains("www up ttl");
 
-    JsonNode json = ConfigLoader.json().valueToTree(view);
+    String printed = org.example.lb.lab.status.TierViewJson.render(LabStatus.read(lab.paths()), view);
+    assertThat(org.example.lb.lab.status.TierViewJson.tiers(printed)).isEqualTo(view);
+    assertThat(ConfigLoader.json().readTree(printed).path("healthy").asBoolean()).isTrue();
+    JsonNode json = ConfigLoader.json().readTree(printed).path("tiers");
     assertThat(json.path("directors").get(0).path("backends").get(0).path("state").asText()).isEqualTo("UP");
     assertThat(json.path("routers").get(0).path("nextHops").path("198.51.100.1").size()).isEqualTo(lb4s.size());
   }

@@ -9,12 +9,14 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.example.lb.common.config.ConfigLoader;
+import org.example.lb.lab.LabFailure;
 import org.example.lb.lab.dns.DnsTier;
 import org.example.lb.lab.l4.L4Tier;
 import org.example.lb.lab.netns.Exec;
@@ -28,59 +30,97 @@ import org.example.lb.lab.topology.Topology.Node;
 /**
  * What every tier of the running lab reports, gathered at once (each node asked on its own virtual thread): the
  * routers' next hops per service address, the reflectors' BGP sessions, what each speaker announces, each director's
- * LB7s, each balancer's servers, each DNS node's resources. A node that does not answer shows as such, unhealthy.
+ * LB7s, each balancer's servers, each DNS node's resources.
+ *
+ * <p>Every part carries a {@code problem}: empty when the daemon answered, else why it did not ("connection refused",
+ * "namespace missing", "no answer within 2 s"); a part with a problem is unhealthy. Collecting never throws for one
+ * node's failure.
  */
 public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, List<Speaker> speakers,
     List<Director> directors, List<Balancer> balancers, List<DnsNode> dns) {
 
-  /** A router's next hops (node names) for each service address. */
-  public record RouterRoutes(String router, Map<String, List<String>> nextHops, boolean healthy) {}
+  /** A router's next hops (node names) for each service address; healthy when each has at least one. */
+  public record RouterRoutes(String router, Map<String, List<String>> nextHops, String problem, boolean healthy) {
+    public boolean answered() {
+      return problem.isEmpty();
+    }
+  }
 
-  /** A reflector's BGP sessions: peer node to session state. */
-  public record Reflector(String node, Map<String, String> sessions, boolean answered, boolean healthy) {}
+  /** A reflector's BGP sessions: peer node to session state; healthy when every one is ESTABLISHED. */
+  public record Reflector(String node, Map<String, String> sessions, String problem, boolean healthy) {
+    public boolean answered() {
+      return problem.isEmpty();
+    }
+  }
 
   /** A bgp-speaker: its health state, what it announces, its peers established of all. */
   public record Speaker(String node, String state, String advertisement, List<String> announced, int peersUp,
-      int peers, boolean answered, boolean healthy) {}
+      int peers, String problem, boolean healthy) {
+    public boolean answered() {
+      return problem.isEmpty();
+    }
+  }
 
   /** A director: serving, its quorum, and each LB7. */
-  public record Director(String node, boolean serving, boolean quorum, List<Backend> backends, boolean answered,
-      boolean healthy) {}
+  public record Director(String node, boolean serving, boolean quorum, List<Backend> backends, String problem,
+      boolean healthy) {
+    public boolean answered() {
+      return problem.isEmpty();
+    }
+  }
 
   /** An LB7 as a director sees it. */
   public record Backend(String name, String state, int weight, long flows, boolean healthy) {}
 
-  /** A balancer's HAProxy and its servers. */
-  public record Balancer(String node, List<Server> servers, boolean answered, boolean healthy) {}
+  /** A balancer's HAProxy and its servers (as its l7-agent reports them). */
+  public record Balancer(String node, List<Server> servers, String problem, boolean healthy) {
+    public boolean answered() {
+      return problem.isEmpty();
+    }
+  }
 
   /** A server as HAProxy sees it. */
   public record Server(String name, String status, int weight, long sessions, boolean healthy) {}
 
   /** A DNS node's resources. */
-  public record DnsNode(String node, List<Resource> resources, boolean answered, boolean healthy) {}
+  public record DnsNode(String node, List<Resource> resources, String problem, boolean healthy) {
+    public boolean answered() {
+      return problem.isEmpty();
+    }
+  }
 
   /** A dynamic DNS resource: its state, TTL and how many addresses it answers. */
   public record Resource(String name, String plugin, String state, String ttl, int v4, int v6, boolean healthy) {}
 
+  /** How long a command run in a node may take (curl has its own 2 s). */
+  private static final Duration QUERY_WITHIN = Duration.ofSeconds(4);
+
+  /** True when every part is healthy. */
   public boolean healthy() {
     return routers.stream().allMatch(RouterRoutes::healthy) && reflectors.stream().allMatch(Reflector::healthy)
         && speakers.stream().allMatch(Speaker::healthy) && directors.stream().allMatch(Director::healthy)
         && balancers.stream().allMatch(Balancer::healthy) && dns.stream().allMatch(DnsNode::healthy);
   }
 
-  /** Asks every node of {@code topology} at once. */
+  /** Asks every node of {@code topology} at once; a node that fails shows with its problem, unhealthy. */
   public static TierView collect(Topology topology) {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       Map<String, String> owners = addressOwners(topology);
       List<String> services = serviceAddresses(topology);
-      List<Future<RouterRoutes>> routers = submit(threads, bgpRouters(topology), r -> routes(topology, r, services));
-      List<Future<Reflector>> reflectors = submit(threads, names(topology, Role.REFLECTOR), n -> reflector(n, owners));
+      List<Future<RouterRoutes>> routers = submit(threads, bgpRouters(topology), r -> routes(topology, r, services),
+          (r, problem) -> new RouterRoutes(r, Map.of(), problem, false));
+      List<Future<Reflector>> reflectors = submit(threads, names(topology, Role.REFLECTOR),
+          n -> askReflector(n, owners),
+          (n, problem) -> new Reflector(n, Map.of(), problem, false));
       List<String> speakerNodes = new ArrayList<>(names(topology, Role.L4));
       speakerNodes.addAll(names(topology, Role.DNS));
-      List<Future<Speaker>> speakers = submit(threads, speakerNodes, TierView::speaker);
-      List<Future<Director>> directors = submit(threads, names(topology, Role.L4), TierView::director);
-      List<Future<Balancer>> balancers = submit(threads, names(topology, Role.L7), TierView::balancer);
-      List<Future<DnsNode>> dns = submit(threads, names(topology, Role.DNS), TierView::dnsNode);
+      List<Future<Speaker>> speakers = submit(threads, speakerNodes, TierView::speaker, TierView::silentSpeaker);
+      List<Future<Director>> directors = submit(threads, names(topology, Role.L4), TierView::director,
+          (n, problem) -> new Director(n, false, false, List.of(), problem, false));
+      List<Future<Balancer>> balancers = submit(threads, names(topology, Role.L7), TierView::balancer,
+          (n, problem) -> new Balancer(n, List.of(), problem, false));
+      List<Future<DnsNode>> dns = submit(threads, names(topology, Role.DNS), TierView::dnsNode,
+          (n, problem) -> new DnsNode(n, List.of(), problem, false));
       return new TierView(join(routers), join(reflectors), join(speakers), join(directors), join(balancers),
           join(dns));
     }
@@ -110,11 +150,26 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
     return out;
   }
 
-  /** The nodes (or gateway addresses, when no node has them) {@code router}'s FIB has as next hops for {@code to}. */
+  /**
+   * The nodes (or gateway addresses, when no node has them) {@code router}'s FIB has as next hops for {@code to};
+   * empty when it has none or cannot be asked.
+   */
   public static List<String> nextHops(Topology topology, String router, InetAddress to) {
+    try {
+      return nextHopsOrFail(router, to, addressOwners(topology));
+    } catch (LabFailure e) {
+      return List.of();
+    }
+  }
+
+  /** {@link #nextHops}, or a {@link LabFailure} saying why the router could not be asked. */
+  private static List<String> nextHopsOrFail(String router, InetAddress to, Map<String, String> owners) {
     Exec.Result r = Netns.exec(router, List.of("ip", "-j", to.getAddress().length == 16 ? "-6" : "-4", "route",
-        "show", to.getHostAddress()), Duration.ofSeconds(10));
-    return r.ok() ? parseNextHops(r.stdout(), addressOwners(topology)) : List.of();
+        "show", to.getHostAddress()), QUERY_WITHIN);
+    if (!r.ok()) {
+      throw new LabFailure(NodeHttp.failure(r));
+    }
+    return parseNextHops(r.stdout(), owners);
   }
 
   static List<String> parseNextHops(String ipJson, Map<String, String> owners) {
@@ -135,30 +190,53 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
   }
 
   private static RouterRoutes routes(Topology topology, String router, List<String> services) {
+    Map<String, String> owners = addressOwners(topology);
     Map<String, List<String>> hops = new java.util.LinkedHashMap<>();
-    boolean healthy = true;
     for (String address : services) {
-      List<String> h = nextHops(topology, router, parse(address));
-      hops.put(address, h);
-      healthy &= !h.isEmpty();
+      try {
+        hops.put(address, nextHopsOrFail(router, parse(address), owners));
+      } catch (LabFailure e) {
+        return new RouterRoutes(router, hops, "ip route: " + e.getMessage(), false);
+      }
     }
-    return new RouterRoutes(router, hops, healthy);
+    return routes(router, hops);
+  }
+
+  /** A router that answered with {@code hops} per service address: healthy when each has at least one next hop. */
+  static RouterRoutes routes(String router, Map<String, List<String>> hops) {
+    return new RouterRoutes(router, hops, "", hops.values().stream().noneMatch(List::isEmpty));
   }
 
   // ---- BGP
 
-  private static Reflector reflector(String node, Map<String, String> owners) {
-    Exec.Result r = Netns.exec(node, List.of("gobgp", "-j", "neighbor"), Duration.ofSeconds(10));
-    Map<String, String> sessions = new java.util.TreeMap<>();
+  private static Reflector askReflector(String node, Map<String, String> owners) {
+    Exec.Result r = Netns.exec(node, List.of("gobgp", "-j", "neighbor"), QUERY_WITHIN);
     if (!r.ok()) {
-      return new Reflector(node, sessions, false, false);
+      return new Reflector(node, Map.of(), gobgpFailure(r), false);
     }
     try {
-      sessions.putAll(parseSessions(r.stdout(), owners));
+      return reflector(node, parseSessions(r.stdout(), owners));
     } catch (IOException e) {
-      return new Reflector(node, sessions, false, false);
+      return new Reflector(node, Map.of(), "gobgp: not JSON", false);
     }
-    return new Reflector(node, sessions, true, !sessions.isEmpty()
+  }
+
+  /** Why {@code gobgp -j ...} failed: the {@code error} it prints as JSON (gobgpd does not answer), else its exit. */
+  static String gobgpFailure(Exec.Result r) {
+    try {
+      String error = ConfigLoader.json().readTree(r.stdout()).path("error").asText("");
+      if (!error.isEmpty()) {
+        return "gobgp: " + error;
+      }
+    } catch (IOException e) {
+      // not JSON: say how it exited
+    }
+    return "gobgp: " + NodeHttp.failure(r);
+  }
+
+  /** A reflector that answered with {@code sessions}: healthy when there are some and all are ESTABLISHED. */
+  static Reflector reflector(String node, Map<String, String> sessions) {
+    return new Reflector(node, sessions, "", !sessions.isEmpty()
         && sessions.values().stream().allMatch("ESTABLISHED"::equals));
   }
 
@@ -175,11 +253,13 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
   }
 
   private static Speaker speaker(String node) {
-    Optional<JsonNode> j = NodeHttp.json(node, org.example.lb.lab.bgp.BgpTier.SPEAKER_ADMIN_PORT, "/status");
-    if (j.isEmpty()) {
-      return new Speaker(node, "no answer", "", List.of(), 0, 0, false, false);
-    }
-    return speaker(node, j.get());
+    NodeHttp.Reply reply = NodeHttp.get(node, org.example.lb.lab.bgp.BgpTier.SPEAKER_ADMIN_PORT, "/status");
+    return reply.body().map(j -> speaker(node, j))
+        .orElseGet(() -> silentSpeaker(node, "bgp-speaker: " + reply.problem()));
+  }
+
+  private static Speaker silentSpeaker(String node, String problem) {
+    return new Speaker(node, "", "", List.of(), 0, 0, problem, false);
   }
 
   static Speaker speaker(String node, JsonNode j) {
@@ -192,15 +272,16 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
       up += p.path("state").asText().equals("ESTABLISHED") ? 1 : 0;
     }
     String state = j.path("health").path("state").asText();
-    return new Speaker(node, state, j.path("advertisement").asText(), announced, up, peers, true,
+    return new Speaker(node, state, j.path("advertisement").asText(), announced, up, peers, "",
         state.equals("UP") && up == peers && peers > 0 && !announced.isEmpty());
   }
 
   // ---- directors, balancers, DNS
 
   private static Director director(String node) {
-    return NodeHttp.json(node, L4Tier.DIRECTOR_ADMIN_PORT, "/status").map(j -> director(node, j))
-        .orElseGet(() -> new Director(node, false, false, List.of(), false, false));
+    NodeHttp.Reply reply = NodeHttp.get(node, L4Tier.DIRECTOR_ADMIN_PORT, "/status");
+    return reply.body().map(j -> director(node, j))
+        .orElseGet(() -> new Director(node, false, false, List.of(), "l4-director: " + reply.problem(), false));
   }
 
   static Director director(String node, JsonNode j) {
@@ -212,13 +293,14 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
     }
     boolean serving = j.path("serving").asBoolean();
     boolean quorum = j.path("quorum").path("up").asBoolean();
-    return new Director(node, serving, quorum, backends, true,
+    return new Director(node, serving, quorum, backends, "",
         serving && quorum && backends.stream().allMatch(Backend::healthy));
   }
 
   private static Balancer balancer(String node) {
-    return NodeHttp.json(node, org.example.lb.lab.l7.L7Tier.ADMIN_PORT, "/status").map(j -> balancer(node, j))
-        .orElseGet(() -> new Balancer(node, List.of(), false, false));
+    NodeHttp.Reply reply = NodeHttp.get(node, org.example.lb.lab.l7.L7Tier.ADMIN_PORT, "/status");
+    return reply.body().map(j -> balancer(node, j))
+        .orElseGet(() -> new Balancer(node, List.of(), "l7-agent: " + reply.problem(), false));
   }
 
   static Balancer balancer(String node, JsonNode j) {
@@ -230,12 +312,13 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
       servers.add(new Server(e.getKey(), status, h.path("weight").asInt(), h.path("sessions").asLong(),
           status.equals("UP")));
     }
-    return new Balancer(node, servers, true, !servers.isEmpty() && servers.stream().allMatch(Server::healthy));
+    return new Balancer(node, servers, "", !servers.isEmpty() && servers.stream().allMatch(Server::healthy));
   }
 
   private static DnsNode dnsNode(String node) {
-    return NodeHttp.json(node, DnsTier.ADMIN_PORT, "/states").map(j -> dnsNode(node, j))
-        .orElseGet(() -> new DnsNode(node, List.of(), false, false));
+    NodeHttp.Reply reply = NodeHttp.get(node, DnsTier.ADMIN_PORT, "/states");
+    return reply.body().map(j -> dnsNode(node, j))
+        .orElseGet(() -> new DnsNode(node, List.of(), "dns-tier: " + reply.problem(), false));
   }
 
   static DnsNode dnsNode(String node, JsonNode j) {
@@ -247,7 +330,7 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
       resources.add(new Resource(e.getKey(), r.path("plugin").asText(), state, r.path("ttl").asText(),
           r.path("v4").size(), r.path("v6").size(), state.equalsIgnoreCase("up")));
     }
-    return new DnsNode(node, resources, true, !resources.isEmpty() && resources.stream().allMatch(Resource::healthy));
+    return new DnsNode(node, resources, "", !resources.isEmpty() && resources.stream().allMatch(Resource::healthy));
   }
 
   // ---- plumbing
@@ -271,9 +354,16 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
     return Cidr.parse(literal).orElseThrow().address();
   }
 
-  private static <T> List<Future<T>> submit(ExecutorService threads, List<String> nodes,
-      java.util.function.Function<String, T> ask) {
-    return nodes.stream().map(n -> threads.submit(() -> ask.apply(n))).toList();
+  /** Asks each of {@code nodes} on its own thread; a failure becomes {@code failed.apply(node, why)}. */
+  private static <T> List<Future<T>> submit(ExecutorService threads, List<String> nodes, Function<String, T> ask,
+      BiFunction<String, String, T> failed) {
+    return nodes.stream().map(n -> threads.submit(() -> {
+      try {
+        return ask.apply(n);
+      } catch (RuntimeException e) {
+        return failed.apply(n, e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+    })).toList();
   }
 
   private static <T> List<T> join(List<Future<T>> futures) {

@@ -1,6 +1,8 @@
 package org.example.lb.lab.status;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -22,22 +24,27 @@ public final class TierViewText {
 
   private String renderAll(TierView v) {
     out.append("routers: next hops per service address\n");
-    if (!v.routers().isEmpty()) {
-      for (String address : v.routers().getFirst().nextHops().keySet()) {
-        StringBuilder line = new StringBuilder(String.format("  %-22s", address));
-        boolean healthy = true;
-        for (TierView.RouterRoutes r : v.routers()) {
-          List<String> hops = r.nextHops().getOrDefault(address, List.of());
-          healthy &= !hops.isEmpty();
-          line.append(String.format("  %s: %-22s", r.router(), hops.isEmpty() ? mark("none") : String.join(" ", hops)));
-        }
-        line(healthy, line.toString().stripTrailing());
+    Set<String> addresses = new LinkedHashSet<>();
+    v.routers().forEach(r -> addresses.addAll(r.nextHops().keySet()));
+    for (String address : addresses) {
+      StringBuilder line = new StringBuilder(String.format("  %-22s", address));
+      boolean healthy = true;
+      for (TierView.RouterRoutes r : v.routers().stream().filter(TierView.RouterRoutes::answered).toList()) {
+        List<String> hops = r.nextHops().getOrDefault(address, List.of());
+        healthy &= !hops.isEmpty();
+        line.append(String.format("  %s: %-22s", r.router(), hops.isEmpty() ? mark("none") : String.join(" ", hops)));
+      }
+      line(healthy, line.toString().stripTrailing());
+    }
+    for (TierView.RouterRoutes r : v.routers()) {
+      if (!r.answered()) {
+        line(false, "  " + r.router() + ": " + mark(r.problem()));
       }
     }
     out.append("bgp: reflector sessions; what each speaker announces\n");
     for (TierView.Reflector r : v.reflectors()) {
       if (!r.answered()) {
-        line(false, "  " + r.node() + ": " + mark("gobgp does not answer"));
+        line(false, "  " + r.node() + ": " + mark(r.problem()));
         continue;
       }
       long up = r.sessions().values().stream().filter("ESTABLISHED"::equals).count();
@@ -47,15 +54,18 @@ public final class TierViewText {
           + (down.isEmpty() ? "" : "  " + down));
     }
     for (TierView.Speaker s : v.speakers()) {
-      line(s.healthy(), String.format("  %-6s %s", s.node(), !s.answered() ? mark("bgp-speaker does not answer")
-          : item(s.state().equals("UP"), s.state()) + ", " + s.advertisement() + ", " + s.announced().size()
+      if (!s.answered()) {
+        line(false, "  " + s.node() + ": " + mark(s.problem()));
+        continue;
+      }
+      line(s.healthy(), String.format("  %-6s %s", s.node(), item(s.state().equals("UP"), s.state()) + ", " + s.advertisement() + ", " + s.announced().size()
               + " prefixes, " + item(s.peersUp() == s.peers() && s.peers() > 0, s.peersUp() + "/" + s.peers()
               + " peers")));
     }
     out.append("directors: each LB7 state weight flows\n");
     for (TierView.Director d : v.directors()) {
       if (!d.answered()) {
-        line(false, "  " + d.node() + ": " + mark("l4-director does not answer"));
+        line(false, "  " + d.node() + ": " + mark(d.problem()));
         continue;
       }
       StringBuilder line = new StringBuilder(String.format("  %-6s %s %s ", d.node(),
@@ -69,7 +79,7 @@ public final class TierViewText {
     out.append("balancers: each server status weight sessions\n");
     for (TierView.Balancer b : v.balancers()) {
       if (!b.answered()) {
-        line(false, "  " + b.node() + ": " + mark("l7-agent does not answer"));
+        line(false, "  " + b.node() + ": " + mark(b.problem()));
         continue;
       }
       StringBuilder line = new StringBuilder(String.format("  %-6s", b.node()));
@@ -82,7 +92,7 @@ public final class TierViewText {
     out.append("dns: each resource state ttl (addresses v4/v6)\n");
     for (TierView.DnsNode d : v.dns()) {
       if (!d.answered()) {
-        line(false, "  " + d.node() + ": " + mark("dns-tier does not answer"));
+        line(false, "  " + d.node() + ": " + mark(d.problem()));
         continue;
       }
       StringBuilder line = new StringBuilder(String.format("  %-6s", d.node()));

@@ -35,6 +35,7 @@ import org.example.lb.l4.maglev.MaglevTable;
  * @param admin the local admin endpoint (metrics, status)
  * @param shutdownGrace how long a stopping director keeps forwarding after its status says {@code serving: false},
  *     so the BGP speaker can withdraw its routes first; default 0s (static routes: nothing to wait for)
+ * @param sync flow sync with the other directors (off unless {@code sync.listen} is set)
  */
 public record DirectorConfig(
     String node,
@@ -47,7 +48,8 @@ public record DirectorConfig(
     Lb7HealthConfig healthCheck,
     Quorum quorum,
     Admin admin,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Sync sync) {
 
   public DirectorConfig {
     nonBlank("node", node);
@@ -92,6 +94,7 @@ public record DirectorConfig(
     if (shutdownGrace.isNegative() || shutdownGrace.compareTo(Duration.ofMinutes(10)) > 0) {
       throw invalid("shutdownGrace", shutdownGrace, "0s..10m");
     }
+    sync = sync == null ? new Sync(Optional.empty(), 0, List.of(), null, null, 0) : sync;
   }
 
   /**
@@ -269,6 +272,68 @@ public record DirectorConfig(
   public record Admin(int port) {
     public Admin {
       port = port == 0 ? 9200 : Validation.port("port", port);
+    }
+  }
+
+  /**
+   * Flow sync (as IPVS's sync daemon, over UDP): this director tells its peers which LB7 each new TCP flow went to,
+   * and remembers what they tell it. A flow that ECMP moves here from a peer (the peer was withdrawn or failed) then
+   * keeps its LB7 even when the LB7 set changed since it began, where the consistent mid-flow table alone would move
+   * the flows of the changed share. Off unless {@code listen} is set.
+   *
+   * @param listen this director's address the peers send to (and it sends from); empty = sync off
+   * @param port the UDP port; default 7400
+   * @param peers the other directors' {@code listen} addresses (same family); datagrams from anyone else are dropped
+   * @param interval how often new flows are sent; default 100ms (10ms..5s)
+   * @param refresh how often a flow still in use is sent again; default 10s (1s..10m); a peer forgets a flow not
+   *     heard of for 3 × refresh
+   * @param capacity peer flows remembered; default 262144
+   */
+  public record Sync(Optional<String> listen, int port, List<String> peers, Duration interval, Duration refresh,
+      int capacity) {
+    public Sync {
+      listen = listen == null ? Optional.empty() : listen;
+      port = port == 0 ? 7400 : Validation.port("port", port);
+      peers = peers == null ? List.of() : List.copyOf(peers);
+      interval = interval == null ? Duration.ofMillis(100) : interval;
+      if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofSeconds(5)) > 0) {
+        throw invalid("interval", interval, "10ms..5s");
+      }
+      refresh = refresh == null ? Duration.ofSeconds(10) : refresh;
+      if (refresh.compareTo(Duration.ofSeconds(1)) < 0 || refresh.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw invalid("refresh", refresh, "1s..10m");
+      }
+      capacity = capacity == 0 ? 262_144 : Validation.range("capacity", capacity, 16, 1 << 24);
+      if (listen.isPresent()) {
+        InetAddress self = Validation.ipLiteral("listen", listen.get());
+        if (peers.isEmpty()) {
+          throw invalid("peers", "[]", "the other directors' addresses, since listen is set");
+        }
+        for (int i = 0; i < peers.size(); i++) {
+          InetAddress peer = Validation.ipLiteral("peers[" + i + "]", peers.get(i));
+          if (peer.getClass() != self.getClass()) {
+            throw invalid("peers[" + i + "]", peers.get(i), "an address of the same family as listen (" + listen.get() + ")");
+          }
+          if (peer.equals(self)) {
+            throw invalid("peers[" + i + "]", peers.get(i), "another director's address, not listen's");
+          }
+        }
+      } else if (!peers.isEmpty()) {
+        throw invalid("listen", "missing", "this director's address, since peers are set");
+      }
+    }
+
+    /** Whether flow sync is on. */
+    public boolean enabled() {
+      return listen.isPresent();
+    }
+
+    public Optional<InetAddress> listenAddress() {
+      return listen.map(a -> Validation.ipLiteral("listen", a));
+    }
+
+    public List<InetAddress> peerAddresses() {
+      return peers.stream().map(a -> Validation.ipLiteral("peers", a)).toList();
     }
   }
 

@@ -2,6 +2,7 @@ package org.example.lb.l4.director;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,10 @@ import org.example.lb.common.health.CheckScheduler;
 import org.example.lb.common.health.ProbeResult;
 import org.example.lb.common.metrics.AdminServer;
 import org.example.lb.common.metrics.Metrics;
+import org.example.lb.l4.flow.FlowOutbox;
+import org.example.lb.l4.flow.PeerFlows;
 import org.example.lb.l4.forward.BackendSpec;
+import org.example.lb.l4.forward.FlowSharing;
 import org.example.lb.l4.forward.BackendState;
 import org.example.lb.l4.forward.ForwardingState;
 import org.example.lb.l4.forward.HashKey;
@@ -41,6 +45,8 @@ import org.example.lb.l4.nativeio.NativeIoException;
 import org.example.lb.l4.nativeio.RawSocket;
 import org.example.lb.l4.nativeio.TunDevice;
 import org.example.lb.common.cli.RunningService;
+import org.example.lb.l4.sync.FlowSync;
+import org.example.lb.l4.sync.SyncStatus;
 
 /**
  * A running director ({@code l4-director run}): one {@link Worker} per TUN queue on its own platform thread, health
@@ -55,6 +61,8 @@ import org.example.lb.common.cli.RunningService;
  */
 public final class DirectorNode implements RunningService {
   private static final Logger LOG = Logger.getLogger(DirectorNode.class.getName());
+  /** Flows each worker can queue for its peers between two sync sends. */
+  static final int OUTBOX_CAPACITY = 16_384;
   /** How often the config file is read to see whether it changed. */
   static final Duration CONFIG_POLL = Duration.ofSeconds(1);
 
@@ -82,6 +90,7 @@ public final class DirectorNode implements RunningService {
 
   private AdminServer admin;
   private ConfigFileWatch configWatch;
+  private volatile FlowSync flowSync;
 
   private DirectorNode(Path configFile, DirectorConfig config, Clock clock, TunDevice tun) {
     this.configFile = configFile;
@@ -137,12 +146,25 @@ public final class DirectorNode implements RunningService {
     control.execute(() -> health = Lb7Health.start(c.healthCheck(), checkAddresses(c), clock, CheckScheduler.system(),
         control, this::onHealth));
     WorkerSettings settings = workerSettings(c);
+    DirectorConfig.Sync sync = c.sync();
+    Optional<PeerFlows> peerFlows = sync.enabled() ? Optional.of(PeerFlows.create(sync.capacity())) : Optional.empty();
+    List<FlowOutbox> outboxes = new ArrayList<>();
     for (int i = 0; i < c.device().workers(); i++) {
+      Optional<FlowOutbox> outbox = sync.enabled() ? Optional.of(FlowOutbox.create(OUTBOX_CAPACITY)) : Optional.empty();
+      outbox.ifPresent(outboxes::add);
+      FlowSharing sharing = new FlowSharing(outbox, peerFlows, sync.refresh());
       Optional<RawSocket> v4 = c.tunnel().ipv4Source().isPresent() ? Optional.of(open(() -> RawSocket.ipv4(RawSocket.IPPROTO_RAW))) : Optional.empty();
       Optional<RawSocket> v6 = c.tunnel().ipv6Source().isPresent() ? Optional.of(open(() -> RawSocket.ipv6(RawSocket.IPPROTO_RAW))) : Optional.empty();
-      Worker worker = Worker.create(i, tun.queue(i), v4, v6, state::get, settings, System::nanoTime);
+      Worker worker = Worker.create(i, tun.queue(i), v4, v6, state::get, settings, System::nanoTime, sharing);
       workers.add(worker);
       workerThreads.add(Thread.ofPlatform().name("worker-" + i).daemon(false).start(worker));
+    }
+    if (sync.enabled()) {
+      int port = sync.port();
+      flowSync = FlowSync.start(new InetSocketAddress(sync.listenAddress().orElseThrow(), port),
+          sync.peerAddresses().stream().map(a -> new InetSocketAddress(a, port)).toList(), outboxes,
+          peerFlows.orElseThrow(), state::get, System::nanoTime, sync.interval(), sync.refresh());
+      LOG.info("flow sync on " + sync.listen().orElseThrow() + " port " + port + " with " + sync.peers());
     }
     registerMetrics();
     admin = AdminServer.start(c.admin().port(), metrics, () -> AdminServer.json(status()));
@@ -275,6 +297,9 @@ public final class DirectorNode implements RunningService {
     if (!next.healthCheck().equals(running.healthCheck())) {
       restart.add("healthCheck");
     }
+    if (!next.sync().equals(running.sync())) {
+      restart.add("sync");
+    }
     if (!restart.isEmpty()) {
       reject("changing " + String.join(", ", restart) + " needs a restart of the director");
       return;
@@ -330,7 +355,8 @@ public final class DirectorNode implements RunningService {
           drops.merge(k, v, Long::sum);
         }
       });
-      ws.add(new DirectorStatus.WorkerStatus(i, w.received(), w.tunnelled(), w.icmpSent(), w.sendErrors(), w.flows()));
+      ws.add(new DirectorStatus.WorkerStatus(i, w.received(), w.tunnelled(), w.icmpSent(), w.sendErrors(), w.flows(),
+          w.peerHits()));
     }
     Map<String, Lb7Status> checked = health == null ? Map.of() : health.status();
     Map<String, BackendState> effective = new LinkedHashMap<>();
@@ -350,7 +376,7 @@ public final class DirectorNode implements RunningService {
     }
     List<String> services = c.services().stream().map(DirectorConfig.Service::describe).toList();
     return new DirectorStatus(c.node(), serving, c.scheduling().scheduler(), c.scheduling().hashKey(), s.tableSize(),
-        quorumStatus, services, backends, ws, drops, lastReload);
+        quorumStatus, services, backends, ws, drops, lastReload, Optional.ofNullable(flowSync).map(FlowSync::status));
   }
 
   private static String result(ProbeResult r) {
@@ -380,8 +406,36 @@ public final class DirectorNode implements RunningService {
     metrics.family("lb_director_backend_table_share", "The LB7's share of new flows (Maglev table entries / size)",
         "gauge", out -> status().backends().forEach(b -> out.sample("lb_director_backend_table_share",
             List.of("backend", b.name()), b.tableShare())));
+    if (flowSync != null) {
+      syncMetric("lb_director_sync_flows_offered_total", "Flows queued for the peers (new and refreshed)", "counter",
+          SyncStatus::flowsOffered);
+      syncMetric("lb_director_sync_flows_dropped_total", "Flows not sent: a worker's outbox was full", "counter",
+          SyncStatus::flowsDropped);
+      syncMetric("lb_director_sync_records_sent_total", "Flow records sent, summed over peers", "counter",
+          SyncStatus::recordsSent);
+      syncMetric("lb_director_sync_send_errors_total", "Sync datagrams that could not be sent", "counter",
+          SyncStatus::sendErrors);
+      syncMetric("lb_director_sync_records_received_total", "Flow records received from peers", "counter",
+          SyncStatus::recordsReceived);
+      metrics.family("lb_director_sync_dropped_total", "Sync datagrams or records dropped, by reason", "counter",
+          out -> {
+            SyncStatus st = flowSync.status();
+            out.sample("lb_director_sync_dropped_total", List.of("reason", "not_from_peer"), st.notFromPeer());
+            out.sample("lb_director_sync_dropped_total", List.of("reason", "malformed"), st.malformed());
+            out.sample("lb_director_sync_dropped_total", List.of("reason", "unknown_backend"), st.unknownBackend());
+            out.sample("lb_director_sync_dropped_total", List.of("reason", "table_full"), st.peerFlowsRejected());
+          });
+      syncMetric("lb_director_sync_peer_flows", "Peers' flows held", "gauge", SyncStatus::peerFlows);
+      metrics.family("lb_director_sync_peer_hits_total",
+          "Mid-flow packets of unknown flows sent to the LB7 a peer named", "counter",
+          out -> eachWorker(out, "lb_director_sync_peer_hits_total", WorkerStats::peerHits));
+    }
     metrics.gauge("lb_director_quorum_up", "1 while the weight of UP LB7s meets the quorum", () -> quorumStatus.up() ? 1 : 0);
     metrics.gauge("lb_director_serving", "1 until the director begins shutting down", () -> serving ? 1 : 0);
+  }
+
+  private void syncMetric(String name, String help, String type, java.util.function.ToLongFunction<SyncStatus> value) {
+    metrics.family(name, help, type, out -> out.sample(name, List.of(), value.applyAsLong(flowSync.status())));
   }
 
   private void eachWorker(Metrics.Samples out, String name, java.util.function.ToLongFunction<WorkerStats> value) {
@@ -436,6 +490,9 @@ public final class DirectorNode implements RunningService {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+      }
+      if (flowSync != null) {
+        flowSync.close();
       }
       for (RawSocket s : sockets) {
         closeQuietly(s::close);

@@ -3,6 +3,7 @@ package org.example.lb.l4.director;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.example.lb.l4.sync.SyncStatus;
 
 /**
  * What {@code /status} of a running director says (JSON), and what {@code l4-director status} and the BGP speaker
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param workers one entry per worker (TUN queue)
  * @param drops dropped packets per reason, summed over the workers (reasons with a count only)
  * @param lastReload the outcome of the last reload, if there was one
+ * @param sync flow sync's counters, when it is on
  */
 public record DirectorStatus(
     String node,
@@ -31,7 +33,8 @@ public record DirectorStatus(
     List<BackendStatus> backends,
     List<WorkerStatus> workers,
     Map<String, Long> drops,
-    Optional<String> lastReload) {
+    Optional<String> lastReload,
+    Optional<SyncStatus> sync) {
 
   /**
    * @param up whether the service counts as up
@@ -62,6 +65,8 @@ public record DirectorStatus(
    * @param icmpSent ICMP Packet Too Big messages sent back
    * @param sendErrors failed sends
    * @param flows flows in its table
+   * @param peerHits mid-flow packets of unknown flows it sent to the LB7 a peer director named (flow sync)
    */
-  public record WorkerStatus(int index, long received, long tunnelled, long icmpSent, long sendErrors, long flows) {}
+  public record WorkerStatus(int index, long received, long tunnelled, long icmpSent, long sendErrors, long flows,
+      long peerHits) {}
 }

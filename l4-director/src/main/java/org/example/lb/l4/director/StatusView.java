@@ -23,16 +23,27 @@ final class StatusView {
           b.tableShare() * 100, b.flows(), clip(b.http(), 16), clip(b.tcp(), 18), b.since()));
     }
     out.append('\n');
-    out.append(String.format("%-7s %12s %12s %8s %12s %10s%n", "WORKER", "RECEIVED", "TUNNELLED", "ICMP",
-        "SEND-ERRORS", "FLOWS"));
+    out.append(String.format("%-7s %12s %12s %8s %12s %10s %10s%n", "WORKER", "RECEIVED", "TUNNELLED", "ICMP",
+        "SEND-ERRORS", "FLOWS", "PEER-HITS"));
     for (DirectorStatus.WorkerStatus w : s.workers()) {
-      out.append(String.format("%-7d %12d %12d %8d %12d %10d%n", w.index(), w.received(), w.tunnelled(),
-          w.icmpSent(), w.sendErrors(), w.flows()));
+      out.append(String.format("%-7d %12d %12d %8d %12d %10d %10d%n", w.index(), w.received(), w.tunnelled(),
+          w.icmpSent(), w.sendErrors(), w.flows(), w.peerHits()));
     }
     out.append("drops: ").append(s.drops().isEmpty() ? "none" : s.drops().entrySet().stream()
         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))).append('\n');
+    out.append("flow sync: ").append(s.sync().map(StatusView::sync).orElse("off")).append('\n');
     s.lastReload().ifPresent(r -> out.append("last reload: ").append(r).append('\n'));
     return out.toString();
+  }
+
+  private static String sync(org.example.lb.l4.sync.SyncStatus y) {
+    long dropped = y.notFromPeer() + y.malformed() + y.unknownBackend() + y.peerFlowsRejected() + y.flowsDropped();
+    return "peers " + String.join(", ", y.peers()) + "; sent " + y.recordsSent() + " records"
+        + (y.sendErrors() == 0 ? "" : " (" + y.sendErrors() + " send errors !)") + "; received " + y.recordsReceived()
+        + "; holding " + y.peerFlows() + " peer flows"
+        + (dropped == 0 ? "" : "; dropped: not from a peer " + y.notFromPeer() + ", malformed " + y.malformed()
+            + ", unknown LB7 " + y.unknownBackend() + ", table full " + y.peerFlowsRejected() + ", outbox full "
+            + y.flowsDropped() + " !");
   }
 
   private static String clip(String s, int n) {

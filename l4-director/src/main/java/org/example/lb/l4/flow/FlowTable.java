@@ -64,6 +64,7 @@ public final class FlowTable {
   private final int[] slot;
   private final int[] generation;
   private final long[] lastSeen;
+  private final long[] sharedAt;
   private final byte[] idleClass;
   private final int[] prev;
   private final int[] next;
@@ -96,6 +97,7 @@ public final class FlowTable {
     slot = new int[capacity];
     generation = new int[capacity];
     lastSeen = new long[capacity];
+    sharedAt = new long[capacity];
     idleClass = new byte[capacity];
     prev = new int[capacity];
     next = new int[capacity];
@@ -207,6 +209,7 @@ public final class FlowTable {
     slot[e] = backendSlot;
     generation[e] = backendGeneration;
     lastSeen[e] = nowNanos;
+    sharedAt[e] = nowNanos;
     this.idleClass[e] = (byte) idleClass;
     linkFirst(e, idleClass);
     int i = h & mask;
@@ -272,6 +275,16 @@ public final class FlowTable {
     }
     remove(oldest);
     LONGS.setOpaque(tallies, 1, tallies[1] + 1);
+  }
+
+  /** When {@code entry} was last offered to the peers (flow sync); its insertion time until {@link #shared}. */
+  public long sharedAt(int entry) {
+    return sharedAt[entry];
+  }
+
+  /** Records that {@code entry} was offered to the peers at {@code nowNanos}. */
+  public void shared(int entry, long nowNanos) {
+    sharedAt[entry] = nowNanos;
   }
 
   /** The backend slot {@code entry} points at. */

@@ -1,7 +1,9 @@
 package org.example.lb.l4.forward;
 
 import java.nio.ByteBuffer;
+import org.example.lb.l4.flow.FlowOutbox;
 import org.example.lb.l4.flow.FlowTable;
+import org.example.lb.l4.flow.PeerFlows;
 import org.example.lb.l4.nativeio.SockAddr;
 import org.example.lb.l4.packet.DropCounters;
 import org.example.lb.l4.packet.PacketView;
@@ -22,19 +24,25 @@ import org.example.lb.l4.tunnel.TunnelEndpoint;
  *   <li>a known flow whose LB7 is UP or DRAINING stays on it (its idle class moves to closing after a client FIN or
  *       RST); a flow whose LB7 is DOWN or was removed is forgotten and the packet scheduled as below; a SYN without
  *       ACK on a closing flow is a new connection reusing the 5-tuple and is scheduled as new;</li>
- *   <li>an unknown flow's TCP packet without SYN goes to the consistent mid-flow table ({@link ForwardingState});
- *       anything else (SYN, UDP) to the {@link SchedulerKind}; no backend → {@link Verdict#NO_BACKEND};</li>
+ *   <li>an unknown flow's TCP packet without SYN goes to the LB7 a peer director pinned it to, when flow sync told
+ *       of it and that LB7 is UP or DRAINING ({@link FlowSharing#peers()}), else to the consistent mid-flow table
+ *       ({@link ForwardingState}); anything else (SYN, UDP) to the {@link SchedulerKind}; no backend →
+ *       {@link Verdict#NO_BACKEND};</li>
  *   <li>the outer family is the inner packet's if the LB7 has an address of it and the director a source of it,
  *       else the other one ({@link Verdict#NO_TUNNEL_ADDRESS} if neither);</li>
  *   <li>encapsulate; above the tunnel MTU the verdict is {@link Verdict#TOO_BIG} and, within the ICMP rate,
  *       {@link #icmpLength()} bytes of ICMP / ICMPv6 Packet Too Big (from the VIP to the client) wait in
  *       {@link #icmpBuffer()} to be written into the TUN device.</li>
  * </ol>
- * Every call counts exactly one verdict in {@link #counters()} (OK included).
+ * Every call counts exactly one verdict in {@link #counters()} (OK included). With flow sync, each TCP flow this
+ * forwarder pins is queued in {@link FlowSharing#outbox()} for the peers, and queued again every
+ * {@link FlowSharing#refresh()} while packets keep coming (a full outbox is counted there, never waited for).
  */
 public final class Forwarder {
   private static final int OK = Verdict.OK.code();
   private static final int TOO_BIG = Verdict.TOO_BIG.code();
+  private static final java.lang.invoke.VarHandle PEER_HITS =
+      java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
 
   private final PacketView view = PacketView.forForwarding();
   private final Encapsulator encapsulator;
@@ -46,6 +54,10 @@ public final class Forwarder {
   private final int tunnelMtu;
   private final boolean sendsIpv4;
   private final boolean sendsIpv6;
+  private final FlowOutbox outbox;
+  private final PeerFlows peers;
+  private final long refreshNanos;
+  private final long[] peerHits = new long[1];
 
   private int outputStart;
   private int outputLength;
@@ -53,7 +65,7 @@ public final class Forwarder {
   private SockAddr destination;
   private String backend;
 
-  private Forwarder(int workerIndex, WorkerSettings settings) {
+  private Forwarder(int workerIndex, WorkerSettings settings, FlowSharing sharing) {
     this.encapsulator = Encapsulator.create(settings.ipv4Source().map(TunnelEndpoint::of),
         settings.ipv6Source().map(TunnelEndpoint::of), settings.tunnelMtu(), workerIndex * 4096);
     this.flows = FlowTable.create(settings.flowCapacity(), settings.tcpIdle().toNanos(),
@@ -62,11 +74,19 @@ public final class Forwarder {
     this.tunnelMtu = settings.tunnelMtu();
     this.sendsIpv4 = settings.ipv4Source().isPresent();
     this.sendsIpv6 = settings.ipv6Source().isPresent();
+    this.outbox = sharing.outbox().orElse(null);
+    this.peers = sharing.peers().orElse(null);
+    this.refreshNanos = sharing.refresh().toNanos();
   }
 
-  /** The forwarder of worker {@code workerIndex} (it seeds the outer IPv4 identification). */
+  /** The forwarder of worker {@code workerIndex} (it seeds the outer IPv4 identification), without flow sync. */
   public static Forwarder create(int workerIndex, WorkerSettings settings) {
-    return new Forwarder(workerIndex, settings);
+    return new Forwarder(workerIndex, settings, FlowSharing.NONE);
+  }
+
+  /** The forwarder of worker {@code workerIndex} taking part in flow sync as {@code sharing} says. */
+  public static Forwarder create(int workerIndex, WorkerSettings settings, FlowSharing sharing) {
+    return new Forwarder(workerIndex, settings, java.util.Objects.requireNonNull(sharing, "sharing"));
   }
 
   /**
@@ -109,13 +129,17 @@ public final class Forwarder {
         int idleClass = !tcp ? FlowTable.DATAGRAM
             : clientClosing || previousClass == FlowTable.TCP_CLOSING ? FlowTable.TCP_CLOSING : FlowTable.TCP_OPEN;
         flows.touch(entry, idleClass, now);
+        if (outbox != null && tcp && now - flows.sharedAt(entry) >= refreshNanos) {
+          outbox.offer(view, slot, flows.generation(entry));
+          flows.shared(entry, now);
+        }
       } else {
         flows.remove(entry);
         entry = FlowTable.ABSENT;
       }
     }
     if (slot < 0) {
-      slot = tcp && !syn ? state.midFlowSlot(view) : scheduler.newFlowSlot(state, view, flows);
+      slot = tcp && !syn ? midFlowSlot(state, now) : scheduler.newFlowSlot(state, view, flows);
       if (slot < 0) {
         return Verdict.NO_BACKEND.code();
       }
@@ -136,6 +160,9 @@ public final class Forwarder {
     if (entry == FlowTable.ABSENT) {
       int idleClass = !tcp ? FlowTable.DATAGRAM : clientClosing ? FlowTable.TCP_CLOSING : FlowTable.TCP_OPEN;
       flows.insert(view, slot, state.generation(slot), idleClass, now);
+      if (outbox != null && tcp) {
+        outbox.offer(view, slot, state.generation(slot));
+      }
     }
     backend = state.slotName(slot);
     verdict = encapsulator.encapsulate(buf, view, lb7);
@@ -148,6 +175,26 @@ public final class Forwarder {
       icmpLength = IcmpTooBig.write(buf, view, tunnelMtu, outerHeader, icmp, 0);
     }
     return verdict;
+  }
+
+  /** A peer's LB7 for the flow when flow sync told of one that still takes flows, else the mid-flow table's. */
+  private int midFlowSlot(ForwardingState state, long now) {
+    if (peers != null) {
+      long pinned = peers.find(view, now);
+      if (pinned != PeerFlows.ABSENT) {
+        int slot = (int) (pinned >>> 32);
+        if (state.keepsFlow(slot, (int) pinned)) {
+          PEER_HITS.setOpaque(peerHits, 0, peerHits[0] + 1);
+          return slot;
+        }
+      }
+    }
+    return state.midFlowSlot(view);
+  }
+
+  /** Mid-flow packets of unknown flows sent to the LB7 a peer director named (flow sync); any thread. */
+  public long peerHits() {
+    return (long) PEER_HITS.getOpaque(peerHits, 0);
   }
 
   /** Removes the flows idle past their timeout at {@code nowNanos}; returns how many. */

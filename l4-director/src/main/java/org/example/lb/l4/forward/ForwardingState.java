@@ -297,6 +297,19 @@ public final class ForwardingState {
     return slotByName.getOrDefault(backendName, -1);
   }
 
+  /**
+   * The name of the backend in {@code slot} if the slot still has {@code generation}, else null (flow sync names a
+   * worker's flow this way).
+   */
+  public String nameOf(int slot, int generation) {
+    return slot >= 0 && slot < slotCount && slotGeneration[slot] == generation ? slotName[slot] : null;
+  }
+
+  /** The generation of the backend in {@code slot} (0 &le; slot &lt; slots in use; flow sync stores it). */
+  public int generationOf(int slot) {
+    return slotGeneration[slot];
+  }
+
   // ---- packet path (package-private, allocation-free) ----
 
   int slotCount() {

@@ -62,14 +62,14 @@ public final class Worker implements Runnable {
   private volatile boolean stopped;
 
   private Worker(int index, TunDevice.Queue queue, RawSocket ipv4Out, RawSocket ipv6Out,
-      Supplier<ForwardingState> state, WorkerSettings settings, LongSupplier nanoClock) {
+      Supplier<ForwardingState> state, WorkerSettings settings, LongSupplier nanoClock, FlowSharing sharing) {
     this.index = index;
     this.queue = queue;
     this.ipv4Out = ipv4Out;
     this.ipv6Out = ipv6Out;
     this.state = state;
     this.nanoClock = nanoClock;
-    this.forwarder = Forwarder.create(index, settings);
+    this.forwarder = Forwarder.create(index, settings, sharing);
     this.icmpOut = MemorySegment.ofBuffer(forwarder.icmpBuffer());
   }
 
@@ -87,6 +87,15 @@ public final class Worker implements Runnable {
   public static Worker create(int index, TunDevice.Queue queue, Optional<RawSocket> ipv4Out,
       Optional<RawSocket> ipv6Out, Supplier<ForwardingState> state, WorkerSettings settings, LongSupplier nanoClock)
       throws NativeIoException {
+    return create(index, queue, ipv4Out, ipv6Out, state, settings, nanoClock, FlowSharing.NONE);
+  }
+
+  /** As {@link #create(int, TunDevice.Queue, Optional, Optional, Supplier, WorkerSettings, LongSupplier)}, taking part
+   * in flow sync as {@code sharing} says. */
+  public static Worker create(int index, TunDevice.Queue queue, Optional<RawSocket> ipv4Out,
+      Optional<RawSocket> ipv6Out, Supplier<ForwardingState> state, WorkerSettings settings, LongSupplier nanoClock,
+      FlowSharing sharing) throws NativeIoException {
+    Objects.requireNonNull(sharing, "sharing");
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(settings, "settings");
@@ -110,7 +119,7 @@ public final class Worker implements Runnable {
     if (ipv6Out.isPresent()) {
       ipv6Out.get().setNonBlocking(true);
     }
-    return new Worker(index, queue, ipv4Out.orElse(null), ipv6Out.orElse(null), state, settings, nanoClock);
+    return new Worker(index, queue, ipv4Out.orElse(null), ipv6Out.orElse(null), state, settings, nanoClock, sharing);
   }
 
   @Override
@@ -238,7 +247,7 @@ public final class Worker implements Runnable {
       }
     }
     return new WorkerStats(index, get(RECEIVED), get(TUNNELLED), get(ICMP_SENT), get(SEND_ERRORS), get(READ_ERRORS),
-        drops, forwarder.flows().size(), forwarder.flows().evictions(), perBackend);
+        drops, forwarder.flows().size(), forwarder.flows().evictions(), perBackend, forwarder.peerHits());
   }
 
   private long get(int counter) {

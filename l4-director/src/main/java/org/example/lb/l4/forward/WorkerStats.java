@@ -17,9 +17,10 @@ import java.util.Map;
  * @param flows flows in this worker's table
  * @param flowEvictions flows evicted because the table was full
  * @param flowsPerBackend flows per LB7 of the current state (by name; DOWN ones included until their flows go)
+ * @param peerHits mid-flow packets of unknown flows sent to the LB7 a peer director named (flow sync)
  */
 public record WorkerStats(int worker, long received, long tunnelled, long icmpSent, long sendErrors, long readErrors,
-    Map<String, Long> drops, long flows, long flowEvictions, Map<String, Long> flowsPerBackend) {
+    Map<String, Long> drops, long flows, long flowEvictions, Map<String, Long> flowsPerBackend, long peerHits) {
   public WorkerStats {
     drops = Map.copyOf(drops);
     flowsPerBackend = Map.copyOf(flowsPerBackend);

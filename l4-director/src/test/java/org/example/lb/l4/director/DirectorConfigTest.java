@@ -58,6 +58,36 @@ class DirectorConfigTest {
     assertThat(c.services().get(1).protocol()).isEqualTo("tcp");
     assertThat(c.backends().get(0).weight()).isEqualTo(100);
     assertThat(c.backends().get(1).weight()).isZero();
+    assertThat(c.sync().enabled()).isFalse();
+  }
+
+  @Test
+  void flowSyncTakesItsPeersAndDefaults() throws Exception {
+    DirectorConfig c = parse(VALID + "sync: { listen: \"2001:db8:0:3::88\", peers: [\"2001:db8:0:3::89\", \"2001:db8:0:3::90\"] }\n");
+    assertThat(c.sync().enabled()).isTrue();
+    assertThat(c.sync().port()).isEqualTo(7400);
+    assertThat(c.sync().interval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.sync().refresh()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.sync().capacity()).isEqualTo(262_144);
+    assertThat(c.sync().peerAddresses()).hasSize(2);
+  }
+
+  @Test
+  void flowSyncPeersMustBeOtherDirectorsOfTheListenFamily() {
+    String noPeers = VALID + "sync: { listen: 192.0.2.88 }\n";
+    assertThatThrownBy(() -> parse(noPeers)).hasMessage("d.yaml:" + lineOf(noPeers, "sync:")
+        + ": sync.peers: [] (expected: the other directors' addresses, since listen is set)");
+    String otherFamily = VALID + "sync: { listen: 192.0.2.88, peers: [\"2001:db8::1\"] }\n";
+    assertThatThrownBy(() -> parse(otherFamily)).hasMessageContaining(
+        "sync.peers[0]: 2001:db8::1 (expected: an address of the same family as listen (192.0.2.88))");
+    String itself = VALID + "sync: { listen: 192.0.2.88, peers: [192.0.2.88] }\n";
+    assertThatThrownBy(() -> parse(itself)).hasMessageContaining(
+        "sync.peers[0]: 192.0.2.88 (expected: another director's address, not listen's)");
+    String noListen = VALID + "sync: { peers: [192.0.2.89] }\n";
+    assertThatThrownBy(() -> parse(noListen)).hasMessageContaining(
+        "sync.listen: missing (expected: this director's address, since peers are set)");
+    String fast = VALID + "sync: { listen: 192.0.2.88, peers: [192.0.2.89], interval: 1ms }\n";
+    assertThatThrownBy(() -> parse(fast)).hasMessageContaining("sync.interval: PT0.001S (expected: 10ms..5s)");
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.example.lb.common.config.ConfigLoader;
+import org.example.lb.common.metrics.AdminServer;
 import org.example.lb.common.test.FreePorts;
 import org.example.lb.common.test.Poll;
 import org.example.lb.common.test.Tools;
@@ -119,6 +120,28 @@ class DirectorNodeTest {
     Poll.until(CONVERGE, "the reload is rejected", () -> node.status().lastReload().isPresent());
     assertThat(node.status().lastReload().orElseThrow()).contains("changing device needs a restart");
     assertThat(node.status().workers()).hasSize(2);
+  }
+
+  @Test
+  void flowSyncShowsInStatusAndMetricsAndChangingItNeedsARestart() throws Exception {
+    int syncPort = FreePorts.one();
+    String withSync = config("LB7-1", "LB7-2")
+        + "sync: { listen: 127.0.0.1, port: %d, peers: [127.0.0.9], interval: 20ms }\n".formatted(syncPort);
+    Files.writeString(file, withSync);
+    start();
+
+    assertThat(node.status().sync()).hasValueSatisfying(s -> {
+      assertThat(s.peers()).containsExactly("127.0.0.9");
+      assertThat(s.peerFlows()).isZero();
+    });
+    assertThat(node.scrape()).contains("lb_director_sync_peer_flows 0", "lb_director_sync_records_sent_total 0",
+        "lb_director_sync_dropped_total{reason=\"not_from_peer\"} 0");
+    assertThat(DirectorNode.render(AdminServer.json(node.status()))).contains("flow sync: peers 127.0.0.9; sent 0 records");
+
+    Files.writeString(file, withSync.replace("interval: 20ms", "interval: 50ms"));
+    node.reload();
+    Poll.until(CONVERGE, "the reload is rejected", () -> node.status().lastReload().isPresent());
+    assertThat(node.status().lastReload().orElseThrow()).contains("changing sync needs a restart");
   }
 
   @Test

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import org.example.lb.l4.packet.NetworkOrder;
 import org.example.lb.l4.packet.TestPackets;
+import org.example.lb.l4.flow.FlowOutbox;
+import org.example.lb.l4.flow.PeerFlows;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +36,11 @@ class ForwarderAllocationTest {
     threads.setThreadAllocatedMemoryEnabled(true);
     WorkerSettings settings = new WorkerSettings(4096, Duration.ofSeconds(900), Duration.ofSeconds(120),
         Duration.ofSeconds(30), 1400, Optional.of(Lab.DIRECTOR4), Optional.of(Lab.DIRECTOR6), 1000);
-    Forwarder f = Forwarder.create(0, settings);
+    // With flow sync: every pinned TCP flow is queued (and drained below), every unknown mid-flow packet looked up.
+    FlowOutbox outbox = FlowOutbox.create(1024);
+    PeerFlows peers = PeerFlows.create(1024);
+    Forwarder f = Forwarder.create(0, settings, new FlowSharing(Optional.of(outbox), Optional.of(peers),
+        Duration.ofSeconds(1)));
     ForwardingState[] states = new ForwardingState[SchedulerKind.values().length];
     for (SchedulerKind kind : SchedulerKind.values()) {
       states[kind.ordinal()] = Lab.state(kind, Optional.empty(), lb7("a"), lb7("b").withWeight(2),
@@ -52,17 +58,21 @@ class ForwarderAllocationTest {
         ClientPackets.udp("2001:db8:c::3", 9, VIP6, 5353, 10));
     long threadId = Thread.currentThread().threadId();
 
-    long sink = run(f, states, packets, 0);
+    long sink = run(f, outbox, states, packets, 0);
     long before = threads.getThreadAllocatedBytes(threadId);
-    sink += run(f, states, packets, ITERATIONS);
+    sink += run(f, outbox, states, packets, ITERATIONS);
     long allocated = threads.getThreadAllocatedBytes(threadId) - before;
 
     assertThat(sink).isPositive();
     assertThat(f.flows().evictions()).as("new flows evicted old ones").isPositive();
+    assertThat(outbox.offered()).as("flows queued for the peers").isPositive();
     assertThat(allocated).as("bytes allocated in %d forwards", ITERATIONS).isLessThan(64 * 1024);
   }
 
-  private static long run(Forwarder f, ForwardingState[] states, List<ByteBuffer> packets, int round) {
+  private static final FlowOutbox.Sink DISCARD = (sHi, sLo, dHi, dLo, portPair, proto, slot, generation) -> {};
+
+  private static long run(Forwarder f, FlowOutbox outbox, ForwardingState[] states, List<ByteBuffer> packets,
+      int round) {
     long sink = 0;
     for (int i = 0; i < ITERATIONS; i++) {
       ByteBuffer p = packets.get(i % packets.size());
@@ -72,7 +82,7 @@ class ForwarderAllocationTest {
       ForwardingState s = states[(i >>> 10) % states.length];
       sink += f.forward(s, p, TestPackets.HEADROOM, ClientPackets.length(p), now) + f.outputLength() + f.icmpLength();
       if ((i & 1023) == 0) {
-        sink += f.expire(now);
+        sink += f.expire(now) + outbox.drain(DISCARD);
       }
     }
     return sink;

@@ -34,7 +34,19 @@ final class L4Configs {
     sb.append("healthCheck: { port: 80, path: /healthcheck, interval: 500ms, timeout: 400ms, rise: 2, fall: 2 }\n");
     sb.append("quorum: { weight: 100, hysteresis: 0 }\n");
     sb.append("admin: { port: ").append(L4Tier.DIRECTOR_ADMIN_PORT).append(" }\n");
+    // Flow sync over the fabric: each director tells the others which LB7 its flows went to.
+    List<String> peers = topology.nodesWithRole(Role.L4).stream().filter(d -> !d.name().equals(node.name()))
+        .map(d -> syncAddress(fabric(d))).toList();
+    if (!peers.isEmpty()) {
+      sb.append("sync: { listen: ").append(quote(syncAddress(fabric))).append(", port: ").append(L4Tier.SYNC_PORT)
+          .append(", peers: ").append(list(peers)).append(", interval: 100ms, refresh: 5s }\n");
+    }
     return sb.toString();
+  }
+
+  /** The fabric address flow sync uses: IPv6 where the fabric has it. */
+  private static String syncAddress(Topology.Interface fabric) {
+    return fabric.ipv6().or(fabric::ipv4).orElseThrow().addressText();
   }
 
   static String endpoint(Topology topology, Node node) {

@@ -24,6 +24,8 @@ import org.example.lb.lab.topology.Topology.Node;
 public final class L4Tier {
   /** The director's admin port (127.0.0.1 inside each L4 node). */
   public static final int DIRECTOR_ADMIN_PORT = 9200;
+  /** The UDP port of flow sync between the directors (on the fabric). */
+  public static final int SYNC_PORT = 7400;
   /** The tunnel endpoint's admin port (127.0.0.1 inside each L7 node). */
   public static final int ENDPOINT_ADMIN_PORT = 9300;
   public static final String DIRECTOR_TUN = "lb4tun";

@@ -6,11 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Stream;
 import org.example.lb.lab.LabUp;
-import org.example.lb.lab.load.ConnectionResult;
-import org.example.lb.lab.load.FailureReason;
 import org.example.lb.lab.load.LoadOptions;
 import org.example.lb.lab.node.LabServices;
 import org.example.lb.lab.support.LabTest;
@@ -25,8 +22,7 @@ import picocli.CommandLine;
 /**
  * The disruption matrix in the running lab, with short durations: each scenario of {@code bin/lab disrupt} under the
  * client load of {@code bin/lab clients} (slow 10 MB downloads and short requests from the users' addresses to
- * every VIP), each asserting its expectation. Where the design is known not to meet it, the test asserts that the
- * report says so and that what broke is exactly what the known limit explains.
+ * every VIP), each asserting its expectation.
  */
 @LabTest
 @Order(7)
@@ -59,21 +55,7 @@ class DisruptionLabTest {
     assertThat(report.error()).as(text).isEmpty();
     assertThat(report.started()).as("connections under load").isGreaterThan(50);
     assertThat(report.openAtEvent()).as("downloads open when the event began").isGreaterThan(3);
-    if (scenario.knownLimit().isEmpty()) {
-      assertThat(report.met()).as(text).isTrue();
-    } else {
-      // The report must be honest: it names the limit, and every break is the one the limit explains.
-      assertThat(report.text()).as(text).contains("known:", scenario.knownLimit());
-      long added = report.marks().stream().filter(m -> m.what().startsWith("add " + Scenarios.LB7_ADDED))
-          .mapToLong(Marks.Mark::epochMs).findFirst().orElseThrow();
-      long removed = report.marks().stream().filter(m -> m.what().startsWith("touch " + Scenarios.LB4))
-          .mapToLong(Marks.Mark::epochMs).findFirst().orElseThrow();
-      for (ConnectionResult c : report.broken()) {
-        assertThat(c.startedMs()).as("a broken connection began before %s joined: %s", Scenarios.LB7_ADDED, c)
-            .isLessThan(added);
-        assertThat(c.endedMs()).as("and broke after %s left: %s", Scenarios.LB4, c).isGreaterThanOrEqualTo(removed);
-        assertThat(c.failure()).as("reset by the LB7 it moved to: %s", c).contains(FailureReason.RESET);
-      }
-    }
+    // Every scenario, lb7-add-lb4-remove included since the directors sync their flows, is expected to be met.
+    assertThat(report.met()).as(text).isTrue();
   }
 }

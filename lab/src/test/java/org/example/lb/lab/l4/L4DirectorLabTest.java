@@ -122,6 +122,7 @@ class L4DirectorLabTest {
       throws Exception {
     RouterFib.awaitNextHops(lab, VIPS, List.of("LB4-1", "LB4-2", "LB4-3"), Duration.ofSeconds(30));
     long lb42Before = receivedPerDirector(lab).get("LB4-2");
+    long peerHitsBefore = peerHits(lab, "LB4-1") + peerHits(lab, "LB4-3");
     List<CompletableFuture<Exec.Result>> downloads = new ArrayList<>();
     List<Path> bodies = new ArrayList<>();
     // The routers hash each flow onto one of the three LB4s, so 12 flows all miss LB4-2 about once in 130 runs: add
@@ -165,6 +166,17 @@ class L4DirectorLabTest {
     }
     assertThat(receivedPerDirector(lab).get("LB4-2") - lb42AfterRemoval)
         .as("packets LB4-2 received once no router sent it any").isLessThan(50);
+    assertThat(peerHits(lab, "LB4-1") + peerHits(lab, "LB4-3") - peerHitsBefore)
+        .as("mid-flow packets LB4-1 and LB4-3 sent where LB4-2 had pinned the flow (flow sync)").isPositive();
+  }
+
+  /** Mid-flow packets of unknown flows the director sent to the LB7 a peer named (flow sync). */
+  private static long peerHits(RunningLab lab, String lb4) {
+    long sum = 0;
+    for (JsonNode w : status(lb4).path("workers")) {
+      sum += w.path("peerHits").asLong();
+    }
+    return sum;
   }
 
   @Test

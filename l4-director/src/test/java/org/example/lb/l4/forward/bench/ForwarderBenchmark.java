@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.example.lb.l4.flow.FlowOutbox;
+import org.example.lb.l4.flow.PeerFlows;
 import org.example.lb.l4.forward.BackendSpec;
+import org.example.lb.l4.forward.FlowSharing;
 import org.example.lb.l4.forward.Forwarder;
 import org.example.lb.l4.forward.ForwardingState;
 import org.example.lb.l4.forward.HashKey;
@@ -33,8 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Packets per second of one worker's {@link Forwarder} (parse, service check, flow table, scheduling, encapsulation;
  * no system calls) for a mix of established and new TCP/IPv4 flows: 65536 established flows cycled (ACKs), and
  * {@code newFlowPercent} % SYNs of flows never seen before (the table holds 2^20 flows, so a long run also evicts).
- * 10 LB7s. Run as shown in {@code MaglevBuildBenchmark} with {@code ForwarderBenchmark} (add {@code -prof gc}:
- * expected 0 B/op).
+ * 10 LB7s. With {@code sync=on} the forwarder takes part in flow sync: every new flow is queued in an outbox (drained
+ * every 1024 packets on the same thread, as the sender would) and every refresh (1 s of the benchmark's clock) an
+ * established flow is queued again. Run as shown in {@code MaglevBuildBenchmark} with {@code ForwarderBenchmark} (add
+ * {@code -prof gc}: expected 0 B/op).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -54,6 +59,12 @@ public class ForwarderBenchmark {
   @Param({"maglev", "wlc"})
   public String scheduler;
 
+  @Param({"off", "on"})
+  public String sync;
+
+  private static final FlowOutbox.Sink DISCARD = (sHi, sLo, dHi, dLo, portPair, proto, slot, generation) -> {};
+  private FlowOutbox outbox;
+
   private ForwardingState state;
   private Forwarder forwarder;
   private final ByteBuffer[] clients = new ByteBuffer[CLIENTS];
@@ -71,8 +82,14 @@ public class ForwarderBenchmark {
     InetAddress vip = InetAddress.ofLiteral("192.0.2.10");
     state = ForwardingState.build(Optional.empty(), SchedulerKind.parse(scheduler), HashKey.FIVE_TUPLE,
         MaglevTable.DEFAULT_SIZE, List.of(new ServiceSpec(vip, ServiceSpec.Protocol.TCP, 443)), lb7s);
+    FlowSharing sharing = FlowSharing.NONE;
+    if (sync.equals("on")) {
+      outbox = FlowOutbox.create(16_384);
+      sharing = new FlowSharing(Optional.of(outbox), Optional.of(PeerFlows.create(262_144)), Duration.ofSeconds(1));
+    }
     forwarder = Forwarder.create(0, new WorkerSettings(1 << 20, Duration.ofSeconds(900), Duration.ofSeconds(120),
-        Duration.ofSeconds(30), 1500, Optional.of(InetAddress.ofLiteral("198.51.100.250")), Optional.empty(), 100));
+        Duration.ofSeconds(30), 1500, Optional.of(InetAddress.ofLiteral("198.51.100.250")), Optional.empty(), 100),
+        sharing);
     for (int c = 0; c < CLIENTS; c++) {
       TestPackets.Ipv4 p = new TestPackets.Ipv4().payload(6, TestPackets.tcp(1, 443, 0x10, 64));
       p.src = new byte[] {(byte) 203, 0, (byte) 113, (byte) c};
@@ -84,6 +101,9 @@ public class ForwarderBenchmark {
     for (int k = 0; k < ESTABLISHED_CLIENTS * PORTS_PER_ESTABLISHED_CLIENT; k++) {
       ByteBuffer p = packet(k / PORTS_PER_ESTABLISHED_CLIENT, k % PORTS_PER_ESTABLISHED_CLIENT, 0x02);
       forwarder.forward(state, p, HEADROOM, length, now);
+      if (outbox != null && (k & 1023) == 0) {
+        outbox.drain(DISCARD);
+      }
     }
   }
 
@@ -106,6 +126,9 @@ public class ForwarderBenchmark {
     } else {
       int k = i & (ESTABLISHED_CLIENTS * PORTS_PER_ESTABLISHED_CLIENT - 1);
       p = packet(k / PORTS_PER_ESTABLISHED_CLIENT, k % PORTS_PER_ESTABLISHED_CLIENT, 0x10);
+    }
+    if (outbox != null && (i & 1023) == 0) {
+      outbox.drain(DISCARD);
     }
     return forwarder.forward(state, p, HEADROOM, length, now);
   }

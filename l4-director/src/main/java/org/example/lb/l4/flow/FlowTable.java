@@ -143,14 +143,9 @@ public final class FlowTable {
   }
 
   private int hashOf(long sHi, long sLo, long dHi, long dLo, int portPair, int proto) {
-    long h = (seed ^ sHi) * 0x9e37_79b9_7f4a_7c15L;
-    h = (h ^ sLo) * 0xbf58_476d_1ce4_e5b9L;
-    h = (h ^ dHi) * 0x94d0_49bb_1331_11ebL;
-    h = (h ^ dLo) * 0x9e37_79b9_7f4a_7c15L;
-    h = (h ^ ((long) portPair << 8 | proto)) * 0xbf58_476d_1ce4_e5b9L;
-    h ^= h >>> 31;
-    return (int) (h ^ h >>> 32);
+    return OpenAddressing.hash(seed, sHi, sLo, dHi, dLo, portPair, proto);
   }
+
 
   /**
    * The entry of the parsed packet's flow (its 5-tuple; ports 0 when it has none), or {@link #ABSENT}. A flow idle
@@ -378,25 +373,7 @@ public final class FlowTable {
   }
 
   private void unindex(int e) {
-    int i = hash[e] & mask;
-    while (index[i] != e + 1) {
-      i = (i + 1) & mask;
-    }
-    // Backward-shift deletion: move later members of the probe run into the hole when their home allows it.
-    int j = i;
-    while (true) {
-      j = (j + 1) & mask;
-      int other = index[j] - 1;
-      if (other == NONE) {
-        break;
-      }
-      int home = hash[other] & mask;
-      boolean homeInHoleToJ = i <= j ? home > i && home <= j : home > i || home <= j;
-      if (!homeInHoleToJ) {
-        index[i] = index[j];
-        i = j;
-      }
-    }
-    index[i] = 0;
+    OpenAddressing.unindex(index, hash, e);
   }
+
 }

@@ -84,14 +84,9 @@ public final class PeerFlows {
   }
 
   private int hashOf(long sHi, long sLo, long dHi, long dLo, int portPair, int proto) {
-    long h = (seed ^ sHi) * 0x9e37_79b9_7f4a_7c15L;
-    h = (h ^ sLo) * 0xbf58_476d_1ce4_e5b9L;
-    h = (h ^ dHi) * 0x94d0_49bb_1331_11ebL;
-    h = (h ^ dLo) * 0x9e37_79b9_7f4a_7c15L;
-    h = (h ^ ((long) portPair << 8 | proto)) * 0xbf58_476d_1ce4_e5b9L;
-    h ^= h >>> 31;
-    return (int) (h ^ h >>> 32);
+    return OpenAddressing.hash(seed, sHi, sLo, dHi, dLo, portPair, proto);
   }
+
 
   /**
    * The backend of the parsed packet's flow as {@code slot << 32 | generation}, or {@link #ABSENT} when no peer
@@ -206,25 +201,7 @@ public final class PeerFlows {
   }
 
   private void unindex(int e) {
-    int i = hash[e] & mask;
-    while (index[i] != e + 1) {
-      i = (i + 1) & mask;
-    }
-    int j = i;
-    while (true) {
-      j = (j + 1) & mask;
-      int other = index[j] - 1;
-      if (other == NONE) {
-        break;
-      }
-      int home = hash[other] & mask;
-      boolean homeInHoleToJ = i <= j ? home > i && home <= j : home > i || home <= j;
-      if (!homeInHoleToJ) {
-        index[i] = index[j];
-        i = j;
-      }
-    }
-    index[i] = 0;
+    OpenAddressing.unindex(index, hash, e);
   }
 
   /** The number of flows held (expired ones included until {@link #expire} runs); any thread. */

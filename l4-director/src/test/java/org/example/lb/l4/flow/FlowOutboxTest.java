@@ -3,25 +3,19 @@ package org.example.lb.l4.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.example.lb.l4.packet.PacketView;
 import org.example.lb.l4.packet.TestPackets;
-import org.example.lb.l4.packet.Verdict;
 import org.junit.jupiter.api.Test;
 
 class FlowOutboxTest {
   private final PacketView view = PacketView.forForwarding();
 
   private PacketView packet(int client, int port) {
-    TestPackets.Ipv4 p = new TestPackets.Ipv4().payload(6, TestPackets.tcp(port, 443, 0x02, 0));
-    p.src = new byte[] {(byte) 198, 51, 100, (byte) client};
-    p.dst = new byte[] {(byte) 192, 0, 2, 10};
-    ByteBuffer buf = TestPackets.inBuffer(p.build());
-    assertThat(view.parse(buf, TestPackets.HEADROOM, buf.limit() - TestPackets.HEADROOM)).isEqualTo(Verdict.OK.code());
-    return view;
+    return TestPackets.parsedTcp4(view, "198.51.100." + client, port, "192.0.2.10", 443, 0x02);
   }
+
 
   private record Drained(long srcLo, int portPair, int protocol, int slot, int generation) {}
 

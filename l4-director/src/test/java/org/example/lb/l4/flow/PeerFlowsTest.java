@@ -2,12 +2,10 @@ package org.example.lb.l4.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.example.lb.l4.packet.PacketView;
 import org.example.lb.l4.packet.TestPackets;
-import org.example.lb.l4.packet.Verdict;
 import org.junit.jupiter.api.Test;
 
 class PeerFlowsTest {
@@ -17,13 +15,9 @@ class PeerFlowsTest {
   private final PacketView view = PacketView.forForwarding();
 
   private PacketView packet(int client, int port) {
-    TestPackets.Ipv4 p = new TestPackets.Ipv4().payload(6, TestPackets.tcp(port, 443, 0x10, 0));
-    p.src = new byte[] {(byte) 198, 51, 100, (byte) client};
-    p.dst = new byte[] {(byte) 192, 0, 2, 10};
-    ByteBuffer buf = TestPackets.inBuffer(p.build());
-    assertThat(view.parse(buf, TestPackets.HEADROOM, buf.limit() - TestPackets.HEADROOM)).isEqualTo(Verdict.OK.code());
-    return view;
+    return TestPackets.parsedTcp4(view, "198.51.100." + client, port, "192.0.2.10", 443, 0x10);
   }
+
 
   private static boolean put(PeerFlows t, PacketView p, int slot, int generation, long expires) {
     return t.put(p.sourceHigh(), p.sourceLow(), p.destinationHigh(), p.destinationLow(),
@@ -83,12 +77,7 @@ class PeerFlowsTest {
     AtomicLong wrong = new AtomicLong();
     AtomicLong found = new AtomicLong();
     Thread reader = Thread.ofPlatform().start(() -> {
-      PacketView mine = PacketView.forForwarding();
-      TestPackets.Ipv4 p = new TestPackets.Ipv4().payload(6, TestPackets.tcp(7777, 443, 0x10, 0));
-      p.src = new byte[] {(byte) 198, 51, 100, 7};
-      p.dst = new byte[] {(byte) 192, 0, 2, 10};
-      ByteBuffer buf = TestPackets.inBuffer(p.build());
-      mine.parse(buf, TestPackets.HEADROOM, buf.limit() - TestPackets.HEADROOM);
+      PacketView mine = TestPackets.parsedTcp4(PacketView.forForwarding(), "198.51.100.7", 7777, "192.0.2.10", 443, 0x10);
       while (!stop.get()) {
         long r = t.find(mine, T0);
         if (r == (9L << 32 | 99)) {

@@ -22,6 +22,24 @@ public final class TestPackets {
         return HexFormat.of().formatHex(out);
     }
 
+    /**
+     * Parses a TCP/IPv4 packet {@code src:srcPort → dst:dstPort} with {@code flags} into {@code view} for forwarding
+     * and returns the view.
+     *
+     * @throws IllegalStateException when the view does not parse it
+     */
+    public static PacketView parsedTcp4(PacketView view, String src, int srcPort, String dst, int dstPort, int flags) {
+        Ipv4 p = new Ipv4().payload(6, tcp(srcPort, dstPort, flags, 0));
+        p.src = java.net.InetAddress.ofLiteral(src).getAddress();
+        p.dst = java.net.InetAddress.ofLiteral(dst).getAddress();
+        ByteBuffer buf = inBuffer(p.build());
+        int verdict = view.parse(buf, HEADROOM, buf.limit() - HEADROOM);
+        if (verdict != Verdict.OK.code()) {
+            throw new IllegalStateException("test packet not parsed: " + Verdict.valueOf(verdict));
+        }
+        return view;
+    }
+
     /** A direct buffer holding {@code packet} at {@link #HEADROOM}, limit right after it. */
     public static ByteBuffer inBuffer(byte[] packet) {
         ByteBuffer buf = ByteBuffer.allocateDirect(HEADROOM + packet.length + 64);

@@ -21,7 +21,6 @@ import org.example.lb.l4.forward.SchedulerKind;
 import org.example.lb.l4.forward.ServiceSpec;
 import org.example.lb.l4.packet.PacketView;
 import org.example.lb.l4.packet.TestPackets;
-import org.example.lb.l4.packet.Verdict;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,14 +116,9 @@ class FlowSyncTest {
   }
 
   private static PacketView packet(int client, int port) {
-    PacketView view = PacketView.forForwarding();
-    TestPackets.Ipv4 p = new TestPackets.Ipv4().payload(6, TestPackets.tcp(port, 80, 0x10, 0));
-    p.src = new byte[] {(byte) 203, 0, 113, (byte) client};
-    p.dst = new byte[] {(byte) 198, 51, 100, 1};
-    ByteBuffer buf = TestPackets.inBuffer(p.build());
-    assertThat(view.parse(buf, TestPackets.HEADROOM, buf.limit() - TestPackets.HEADROOM)).isEqualTo(Verdict.OK.code());
-    return view;
+    return TestPackets.parsedTcp4(PacketView.forForwarding(), "203.0.113." + client, port, "198.51.100.1", 80, 0x10);
   }
+
 
   private static ForwardingState state(String... lb7s) {
     List<BackendSpec> backends = new java.util.ArrayList<>();

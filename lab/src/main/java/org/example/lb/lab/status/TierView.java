@@ -61,11 +61,19 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
     }
   }
 
-  /** A director: serving, its quorum, and each LB7. */
-  public record Director(String node, boolean serving, boolean quorum, List<Backend> backends, String problem,
-      boolean healthy) {
+  /**
+   * A director: serving, its quorum, each LB7, and flow sync: the peers' flows it holds ({@code peerFlows}, -1 when
+   * sync is off) and the mid-flow packets it sent where a peer had pinned the flow ({@code peerHits}).
+   */
+  public record Director(String node, boolean serving, boolean quorum, List<Backend> backends, long peerFlows,
+      long peerHits, String problem, boolean healthy) {
     public boolean answered() {
       return problem.isEmpty();
+    }
+
+    /** A director that did not answer, and why. */
+    static Director unanswered(String node, String problem) {
+      return new Director(node, false, false, List.of(), -1, 0, problem, false);
     }
   }
 
@@ -116,7 +124,7 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
       speakerNodes.addAll(names(topology, Role.DNS));
       List<Future<Speaker>> speakers = submit(threads, speakerNodes, TierView::speaker, TierView::silentSpeaker);
       List<Future<Director>> directors = submit(threads, names(topology, Role.L4), TierView::director,
-          (n, problem) -> new Director(n, false, false, List.of(), problem, false));
+          Director::unanswered);
       List<Future<Balancer>> balancers = submit(threads, names(topology, Role.L7), TierView::balancer,
           (n, problem) -> new Balancer(n, List.of(), problem, false));
       List<Future<DnsNode>> dns = submit(threads, names(topology, Role.DNS), TierView::dnsNode,
@@ -281,7 +289,7 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
   private static Director director(String node) {
     NodeHttp.Reply reply = NodeHttp.get(node, L4Tier.DIRECTOR_ADMIN_PORT, "/status");
     return reply.body().map(j -> director(node, j))
-        .orElseGet(() -> new Director(node, false, false, List.of(), "l4-director: " + reply.problem(), false));
+        .orElseGet(() -> Director.unanswered(node, "l4-director: " + reply.problem()));
   }
 
   static Director director(String node, JsonNode j) {
@@ -293,7 +301,12 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
     }
     boolean serving = j.path("serving").asBoolean();
     boolean quorum = j.path("quorum").path("up").asBoolean();
-    return new Director(node, serving, quorum, backends, "",
+    long peerFlows = j.path("sync").isObject() ? j.path("sync").path("peerFlows").asLong() : -1;
+    long peerHits = 0;
+    for (JsonNode w : j.path("workers")) {
+      peerHits += w.path("peerHits").asLong();
+    }
+    return new Director(node, serving, quorum, backends, peerFlows, peerHits, "",
         serving && quorum && backends.stream().allMatch(Backend::healthy));
   }
 

@@ -62,7 +62,7 @@ public final class TierViewText {
               + " prefixes, " + item(s.peersUp() == s.peers() && s.peers() > 0, s.peersUp() + "/" + s.peers()
               + " peers")));
     }
-    out.append("directors: each LB7 state weight flows\n");
+    out.append("directors: each LB7 state weight flows; flow sync: peers' flows held, moved flows placed by them\n");
     for (TierView.Director d : v.directors()) {
       if (!d.answered()) {
         line(false, "  " + d.node() + ": " + mark(d.problem()));
@@ -73,6 +73,9 @@ public final class TierViewText {
       for (TierView.Backend b : d.backends()) {
         line.append(" ").append(item(b.healthy(), b.name() + " " + b.state())).append(' ').append(b.weight())
             .append(' ').append(b.flows());
+      }
+      if (d.peerFlows() >= 0) {
+        line.append("  sync ").append(d.peerFlows()).append('/').append(d.peerHits());
       }
       line(d.healthy(), line.toString());
     }

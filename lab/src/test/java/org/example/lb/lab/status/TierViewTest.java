@@ -64,6 +64,22 @@ class TierViewTest {
   }
 
   @Test
+  void aDirectorShowsThePeersFlowsItHoldsAndTheMovedFlowsTheyPlaced() throws IOException {
+    TierView.Director d = TierView.director("LB4-1", json("director-status.json"));
+    assertThat(d.peerFlows()).isEqualTo(107);
+    assertThat(d.peerHits()).as("summed over the workers").isEqualTo(11);
+    assertThat(TierViewText.render(new TierView(List.of(), List.of(), List.of(), List.of(d), List.of(), List.of()),
+        false)).contains("  sync 107/11");
+
+    ObjectNode withoutSync = (ObjectNode) json("director-status.json");
+    withoutSync.remove("sync");
+    TierView.Director off = TierView.director("LB4-1", withoutSync);
+    assertThat(off.peerFlows()).isEqualTo(-1);
+    assertThat(TierViewText.render(new TierView(List.of(), List.of(), List.of(), List.of(off), List.of(), List.of()),
+        false)).doesNotContain("sync ");
+  }
+
+  @Test
   void balancerServersSpeakersAndDnsResourcesAreRead() throws IOException {
     TierView.Balancer b = TierView.balancer("LB7-1", json("l7-agent-status.json"));
     assertThat(b.servers()).extracting(TierView.Server::name).containsExactly("S1", "S2", "S3", "S4", "S5");
@@ -87,7 +103,7 @@ class TierViewTest {
         List.of(new TierView.RouterRoutes("R2", Map.of(), "ip route: namespace missing", false)),
         List.of(new TierView.Reflector("RR1", Map.of(), "gobgp: context deadline exceeded", false)),
         List.of(new TierView.Speaker("DNS2", "", "", List.of(), 0, 0, "bgp-speaker: connection refused", false)),
-        List.of(new TierView.Director("LB4-2", false, false, List.of(), "l4-director: connection refused", false)),
+        List.of(TierView.Director.unanswered("LB4-2", "l4-director: connection refused")),
         List.of(new TierView.Balancer("LB7-3", List.of(), "l7-agent: no answer within 2 s", false)),
         List.of(new TierView.DnsNode("DNS2", List.of(), "dns-tier: not JSON: <html>", false)));
     assertThat(view.healthy()).isFalse();
@@ -154,7 +170,7 @@ class TierViewTest {
         List.of(TierView.reflector("RR1", TierView.parseSessions(text("gobgp-neighbor.json"), OWNERS))),
         List.of(TierView.speaker("LB4-1", json("bgp-speaker-status.json"))),
         List.of(TierView.director("LB4-1", json("director-status.json")),
-            new TierView.Director("LB4-2", false, false, List.of(), "l4-director: connection refused", false)),
+            TierView.Director.unanswered("LB4-2", "l4-director: connection refused")),
         List.of(TierView.balancer("LB7-1", json("l7-agent-status.json"))),
         List.of(TierView.dnsNode("DNS1", json("dns-tier-states.json"))));
     String printed = TierViewJson.render(new LabStatus.View(true, "up", "2026-12-05T00:00:00Z", "topology.yaml",

@@ -72,9 +72,9 @@ final class AdminStateFile implements AutoCloseable {
     }
     StateLines lines = StateLines.parse(text, HealthState.MAX_TTL);
     if (!lines.errors().isEmpty()) {
-      rejected.run();
       LOG.warning(file + ":" + lines.errors().getFirst() + (lines.errors().size() > 1 ? " (and "
           + (lines.errors().size() - 1) + " more)" : "") + "; the whole file is ignored, forced states unchanged");
+      rejected.run(); // after the warning: whoever sees the count can read the line
       return;
     }
     loaded = true;

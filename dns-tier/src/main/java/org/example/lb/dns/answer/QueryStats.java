@@ -22,8 +22,11 @@ public final class QueryStats {
     EDNS, EDNS_DO, NSID,
     /** Requests over IPv6. */
     V6,
-    /** UDP: requests, responses truncated (TC), EDNS payloads above 512, send failures. */
-    UDP_REQS, UDP_TC, UDP_EDNS_BIG, UDP_SENDFAIL,
+    /**
+     * UDP: requests, responses truncated (TC), EDNS payloads above 512, send failures, receive failures (an error
+     * from recvmmsg, or a query the responder failed on).
+     */
+    UDP_REQS, UDP_TC, UDP_EDNS_BIG, UDP_SENDFAIL, UDP_RECVFAIL,
     /** TCP: requests, connections accepted, closed by the client, closed idle, closed on error, refused. */
     TCP_REQS, TCP_CONNS, TCP_CLOSE_C, TCP_CLOSE_S_IDLE, TCP_CLOSE_S_ERR, TCP_CONNS_REFUSED,
     /** TCP: requests whose length prefix announced a message too short to hold a header (the connection is closed). */
@@ -49,6 +52,11 @@ public final class QueryStats {
 
   public void increment(Stat stat) {
     counters[stat.ordinal()].increment();
+  }
+
+  /** Adds {@code n} at once (a batch of datagrams). */
+  public void add(Stat stat, long n) {
+    counters[stat.ordinal()].add(n);
   }
 
   public long get(Stat stat) {

@@ -450,6 +450,8 @@ public final class DnsNode implements RunningService {
     counter("lb_dns_udp_truncated_total", "UDP responses truncated (TC set)", Stat.UDP_TC);
     counter("lb_dns_udp_edns_big_total", "UDP requests advertising an EDNS payload above 512", Stat.UDP_EDNS_BIG);
     counter("lb_dns_udp_send_errors_total", "UDP responses that could not be sent", Stat.UDP_SENDFAIL);
+    counter("lb_dns_udp_recv_errors_total", "UDP receive errors and queries the responder failed on",
+        Stat.UDP_RECVFAIL);
     counter("lb_dns_tcp_connections_total", "TCP connections accepted", Stat.TCP_CONNS);
     counter("lb_dns_tcp_refused_total", "TCP connections closed at once (maxConnections reached)",
         Stat.TCP_CONNS_REFUSED);

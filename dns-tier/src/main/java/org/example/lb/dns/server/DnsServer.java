@@ -1,6 +1,5 @@
 package org.example.lb.dns.server;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -8,23 +7,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,22 +33,19 @@ import org.example.lb.dns.answer.QueryStats.Stat;
 import org.example.lb.dns.answer.Responder;
 
 /**
- * The sockets: Netty's native epoll transport, {@code workers} event-loop threads, and per listen address one UDP
- * socket and one TCP listening socket per thread, all bound with SO_REUSEPORT so the kernel spreads queries over the
- * threads. Each thread answers with its own {@link Worker}; nothing is shared on the query path but the
- * {@link AnswerTable} reference and the counters.
+ * The sockets, per listen address {@code workers} UDP sockets and {@code workers} TCP listening sockets, all bound
+ * with SO_REUSEPORT so the kernel spreads queries and connections over them. UDP: each socket has its own thread
+ * blocking in recvmmsg/sendmmsg ({@link DatagramLoop}, gdnsd's design: no event loop between the kernel and the
+ * answer). TCP: Netty's native epoll transport with {@code workers} event-loop threads. Every thread answers with its
+ * own {@link Responder}; nothing is shared on the query path but the {@link AnswerTable} reference and the counters.
  *
  * <p>TCP (RFC 7766): queries on one connection are answered in order as they arrive (pipelining, §6.2.1.1), a
  * connection idle for {@code idleTimeout} is closed (§6.2.3), and beyond {@code maxConnections} new connections are
  * closed at once.
  */
 final class DnsServer implements AutoCloseable {
-  /** The longest UDP query read whole; a longer datagram is cut (queries are tens of bytes). */
-  static final int MAX_QUERY_BYTES = 2048;
-  /** Datagrams read by one recvmmsg(2) call at most. */
-  static final int DATAGRAMS_PER_READ = 16;
-
   private final EventLoopGroup group;
+  private final List<DatagramLoop> datagramLoops = new ArrayList<>();
   private final List<Channel> channels = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
   private final AtomicInteger openConnections = new AtomicInteger();
@@ -67,12 +59,16 @@ final class DnsServer implements AutoCloseable {
   /**
    * Binds every address; port 0 picks a free UDP port for the first address and uses it everywhere.
    *
-   * @throws IOException (one line) when epoll is unavailable or an address cannot be bound
+   * @throws IOException (one line) when epoll or the UDP system calls are unavailable or an address cannot be bound
    */
   static DnsServer start(List<InetSocketAddress> addresses, int workers, Duration idleTimeout, int maxConnections,
       Supplier<AnswerTable> table, QueryStats stats) throws IOException {
     if (!Epoll.isAvailable()) {
       throw new IOException("Netty's native epoll transport is unavailable: " + Epoll.unavailabilityCause());
+    }
+    if (!DatagramLoop.isAvailable()) {
+      throw new IOException("UDP system calls unavailable (run with --enable-native-access=ALL-UNNAMED): "
+          + DatagramLoop.unavailabilityCause());
     }
     FastThreadLocal<Worker> perThread = new FastThreadLocal<>() {
       @Override
@@ -88,8 +84,10 @@ final class DnsServer implements AutoCloseable {
       for (InetSocketAddress requested : addresses) {
         InetSocketAddress address = port < 0 ? requested : new InetSocketAddress(requested.getAddress(), port);
         for (int i = 0; i < workers; i++) {
-          Channel udp = server.bindUdp(address, perThread);
-          InetSocketAddress local = (InetSocketAddress) udp.localAddress();
+          DatagramLoop udp = DatagramLoop.bind(address, Responder.create(table, stats), stats,
+              "dns-udp-" + server.datagramLoops.size());
+          server.datagramLoops.add(udp);
+          InetSocketAddress local = udp.localAddress();
           if (port < 0) {
             port = local.getPort();
             address = new InetSocketAddress(requested.getAddress(), port);
@@ -105,19 +103,6 @@ final class DnsServer implements AutoCloseable {
       throw e;
     }
     return server;
-  }
-
-  private Channel bindUdp(InetSocketAddress address, FastThreadLocal<Worker> perThread) throws IOException {
-    Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
-        .option(EpollChannelOption.SO_REUSEPORT, true)
-        .option(ChannelOption.SO_RCVBUF, 1 << 20)
-        // recvmmsg(2): up to 16 datagrams of at most 2048 bytes per call (Netty's default buffer for one was 2048
-        // too; a longer datagram is cut there, as before). Latency at 50k q/s from one client: 65-76 -> 52-62 µs
-        // (docs/benchmarks.md).
-        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY_BYTES)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY_BYTES * DATAGRAMS_PER_READ))
-        .handler(new UdpHandler(perThread, stats));
-    return bind(b.bind(address), "UDP", address);
   }
 
   private void bindTcp(InetSocketAddress address, Duration idleTimeout, int maxConnections,
@@ -169,44 +154,13 @@ final class DnsServer implements AutoCloseable {
   /** Closes the sockets, then stops the threads (queries in flight are answered first). */
   @Override
   public void close() {
+    for (DatagramLoop loop : datagramLoops) {
+      loop.close();
+    }
     for (Channel c : channels) {
       c.close().awaitUninterruptibly();
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-  }
-
-  /** One per UDP socket: answers each datagram; responses are flushed once per read batch. */
-  private static final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
-    private final FastThreadLocal<Worker> perThread;
-    private final QueryStats stats;
-
-    UdpHandler(FastThreadLocal<Worker> perThread, QueryStats stats) {
-      this.perThread = perThread;
-      this.stats = stats;
-    }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-      stats.increment(Stat.UDP_REQS);
-      InetSocketAddress sender = packet.sender();
-      if (sender.getAddress() instanceof Inet6Address) {
-        stats.increment(Stat.V6);
-      }
-      ByteBuf response = perThread.get().answer(packet.content(), ctx.alloc(), false);
-      if (response != null) {
-        ctx.write(new DatagramPacket(response, sender), ctx.voidPromise());
-      }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      stats.increment(Stat.UDP_SENDFAIL); // a failed send (the socket stays open)
-    }
   }
 
   /** One per TCP connection: answers each length-prefixed message in order. */

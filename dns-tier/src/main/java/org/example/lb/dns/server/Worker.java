@@ -5,8 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import org.example.lb.dns.answer.Responder;
 
 /**
- * What one event-loop thread answers with: its {@link Responder} and its two buffers, reused for every query it
- * handles, UDP or TCP (the thread handles one at a time). Confined to its thread.
+ * What one TCP event-loop thread answers with: its {@link Responder} and its two buffers, reused for every query it
+ * handles (the thread handles one at a time). Confined to its thread. (UDP threads are {@link DatagramLoop}s.)
  */
 final class Worker {
   private final Responder responder;
@@ -19,7 +19,7 @@ final class Worker {
 
   /**
    * Answers the query in {@code query}'s readable bytes; null when it is dropped. The response is one pooled buffer,
-   * with a two-byte length prefix for TCP (RFC 1035 §4.2.2).
+   * with a two-byte length prefix when {@code tcp} (RFC 1035 §4.2.2).
    */
   ByteBuf answer(ByteBuf query, ByteBufAllocator alloc, boolean tcp) {
     int length = Math.min(query.readableBytes(), in.length);

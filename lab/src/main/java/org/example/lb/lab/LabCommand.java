@@ -1,9 +1,14 @@
 package org.example.lb.lab;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.example.lb.common.cli.ServiceMain;
 import org.example.lb.common.config.ConfigException;
+import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.lab.bench.BenchPart;
 import org.example.lb.lab.bench.LabBench;
 import org.example.lb.lab.diagram.DotDiagram;
@@ -23,6 +29,10 @@ import org.example.lb.lab.netns.Netns;
 import org.example.lb.lab.state.Journal;
 import org.example.lb.lab.state.LabPaths;
 import org.example.lb.lab.state.LabState;
+import org.example.lb.lab.status.StatusWatch;
+import org.example.lb.lab.status.TierView;
+import org.example.lb.lab.status.TierViewJson;
+import org.example.lb.lab.status.TierViewText;
 import org.example.lb.lab.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -172,7 +182,8 @@ public final class LabCommand implements Callable<Integer> {
           + " service address, the reflectors' BGP sessions and what each speaker announces, each director's LB7s"
           + " (state, weight, flows), each HAProxy's servers (status, weight, sessions), each DNS resource (state,"
           + " TTL); anything unhealthy marked with !.",
-          "Exit 0 all alive and healthy, 1 something dead, missing or unhealthy, 3 no lab."})
+          "Exit 0 all alive and healthy, 1 something dead, missing or unhealthy, 3 no lab (with --watch: of the last"
+              + " screen)."})
   static final class Status implements Callable<Integer> {
     @Option(names = "--json", description = "The same as JSON.")
     boolean json;
@@ -180,27 +191,79 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--nodes", description = "Only the nodes: namespaces, addresses and processes, a row each.")
     boolean nodes;
 
+    @Option(names = "--watch", arity = "0..1", fallbackValue = "2", paramLabel = "SECONDS",
+        description = {"Take the view again every SECONDS (default 2, 1 to 3600) until Ctrl-C, as watch(1) does: on a"
+            + " terminal in place, the lines that changed since the previous screen in reverse video; elsewhere one"
+            + " screen after the other under a # line with the time; with --json one JSON object per line (JSON"
+            + " Lines), each with the time it was taken (\"taken\")."})
+    String watch;
+
+    @Option(names = "--count", paramLabel = "N", description = "With --watch: stop after N screens.")
+    String count;
+
     @Override
     public Integer call() throws Exception {
       requireRoot();
       return guarded(() -> {
-        LabStatus.View view = LabStatus.read(LabPaths.standard());
-        if (nodes || !view.up()) {
-          LabStatus.print(view, json, System.out);
-          return LabStatus.exitCode(view);
+        if (watch == null) {
+          if (count != null) {
+            throw new ServiceMain.UserError("--count " + count + " needs --watch");
+          }
+          StatusWatch.Screen screen = screen(null);
+          System.out.print(screen.text());
+          return screen.exitCode();
         }
-        org.example.lb.lab.status.TierView tiers = org.example.lb.lab.status.TierView.collect(
-            Topology.load(Path.of(view.topology()), requireLab(LabPaths.standard()).sizes()));
-        if (json) {
-          System.out.println(org.example.lb.lab.status.TierViewJson.render(view, tiers));
-        } else {
-          LabStatus.printSummary(view, System.out);
-          System.out.print(org.example.lb.lab.status.TierViewText.render(tiers, System.console() != null));
+        Duration interval;
+        try {
+          interval = StatusWatch.parseInterval(watch);
+        } catch (IllegalArgumentException e) {
+          throw new ServiceMain.UserError(e.getMessage());
         }
-        int code = LabStatus.exitCode(view);
-        return code != 0 ? code : tiers.healthy() ? 0 : 1;
+        long screens = parseCount(count);
+        StatusWatch.Output output = json ? StatusWatch.Output.JSON_LINES
+            : System.console() != null ? StatusWatch.Output.TERMINAL : StatusWatch.Output.TEXT;
+        return StatusWatch.of(interval, screens, output, System.out).run(this::screen);
       });
     }
+
+    /** One screen of the view; {@code taken} non-null when watching: JSON in one line, with the time. */
+    StatusWatch.Screen screen(Instant taken) throws Exception {
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
+      LabStatus.View view = LabStatus.read(LabPaths.standard());
+      int code = LabStatus.exitCode(view);
+      if (nodes || !view.up()) {
+        LabStatus.print(view, json, out);
+      } else {
+        TierView tiers = TierView.collect(Topology.load(Path.of(view.topology()),
+            requireLab(LabPaths.standard()).sizes()));
+        if (json) {
+          out.println(TierViewJson.render(view, tiers));
+        } else {
+          LabStatus.printSummary(view, out);
+          out.print(TierViewText.render(tiers, System.console() != null));
+        }
+        code = code != 0 ? code : tiers.healthy() ? 0 : 1;
+      }
+      String shown = text.toString(StandardCharsets.UTF_8);
+      if (json && taken != null) {
+        ObjectNode line = ConfigLoader.json().createObjectNode().put("taken", taken.toString());
+        line.setAll((ObjectNode) ConfigLoader.json().readTree(shown));
+        shown = line + "\n";
+      }
+      return new StatusWatch.Screen(shown, code);
+    }
+  }
+
+  /** {@code --count}: screens to show, 0 (no limit) when absent. */
+  static long parseCount(String text) {
+    if (text == null) {
+      return 0;
+    }
+    if (!text.matches("[1-9]\\d{0,8}")) {
+      throw new ServiceMain.UserError("--count " + text + " (expected: a whole number of screens from 1 to 999999999)");
+    }
+    return Long.parseLong(text);
   }
 
   @Command(name = "exec", mixinStandardHelpOptions = true,

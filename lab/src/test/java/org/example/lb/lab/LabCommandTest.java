@@ -51,4 +51,15 @@ class LabCommandTest {
     picocli.CommandLine.ParseResult parsed = cl.parseArgs("bench", "--quick", "--only", "http");
     assertThat(parsed.subcommand().originalArgs()).containsExactly("bench", "--quick", "--only", "http");
   }
+
+  @Test
+  void statusCountIsAWholeNumberOfScreens() {
+    assertThat(LabCommand.parseCount(null)).isZero();
+    assertThat(LabCommand.parseCount("1")).isEqualTo(1);
+    assertThat(LabCommand.parseCount("999999999")).isEqualTo(999_999_999);
+    for (String bad : new String[] {"0", "-1", "1x", "", "1000000000"}) {
+      assertThatThrownBy(() -> LabCommand.parseCount(bad)).isInstanceOf(ServiceMain.UserError.class)
+          .hasMessage("--count " + bad + " (expected: a whole number of screens from 1 to 999999999)");
+    }
+  }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.lab.netns.Exec;
 import org.example.lb.lab.netns.Netns;
 import org.example.lb.lab.node.Payload;
+import org.example.lb.lab.status.StatusWatch;
 import org.example.lb.lab.support.LabTest;
 import org.example.lb.lab.support.SharedLab;
 import org.example.lb.lab.support.SharedLab.RunningLab;
@@ -135,6 +137,27 @@ class LabTrafficTest {
         .findFirst().orElseThrow();
     assertThat(s1.get("addresses").toString()).contains("2001:db8:0:4::11/64");
     assertThat(s1.get("processes").findValuesAsText("service")).contains("nginx");
+  }
+
+  @Test
+  void statusWatchPrintsOneJsonObjectPerScreenWithTheTimeItWasTaken(RunningLab lab) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    LabCommand.Status status = new LabCommand.Status();
+    status.json = true;
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int code = StatusWatch.of(Duration.ofSeconds(1), 2, StatusWatch.Output.JSON_LINES, out).run(status::screen);
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(code).as(String.join("\n", lines)).isZero();
+    assertThat(lines).hasSize(2);
+    List<Instant> taken = new ArrayList<>();
+    for (String line : lines) {
+      JsonNode screen = ConfigLoader.json().readTree(line);
+      taken.add(Instant.parse(screen.path("taken").asText()));
+      assertThat(screen.path("healthy").asBoolean()).as(line).isTrue();
+      assertThat(screen.path("phase").asText()).isEqualTo("up");
+      assertThat(screen.path("tiers").path("directors").size()).isEqualTo(3);
+    }
+    assertThat(taken.get(1)).isAfter(taken.get(0));
   }
 
   @Test

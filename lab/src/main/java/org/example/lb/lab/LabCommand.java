@@ -363,8 +363,9 @@ public final class LabCommand implements Callable<Integer> {
   @Command(name = "disrupt", mixinStandardHelpOptions = true,
       description = {"Runs a disruption under client load (the load of bin/lab clients) and reports the connections"
           + " it broke against the expectation: 0 for planned operations and L4 changes, only the victim's for an LB7"
-          + " or server crash. Restores the lab afterwards. Exit 0 when every expectation was met.",
-          "Scenarios: lb4-disable, lb4-crash, lb4-add, router-nexthop, lb7-drain, lb7-crash, lb7-add, server-drain,"
+          + " or server crash, only connections that got no answer for an LB4 losing power. Restores the lab"
+          + " afterwards. Exit 0 when every expectation was met.",
+          "Scenarios: lb4-disable, lb4-crash, lb4-power-off, lb4-add, router-nexthop, lb7-drain, lb7-crash, lb7-add, server-drain,"
               + " server-crash, server-add, lb7-add-lb4-remove; or all."})
   static final class Disrupt implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "A scenario name, or all.")

@@ -113,6 +113,30 @@ public final class LabActions {
     }
   }
 
+  // ---- power
+
+  /** The nftables table (inet family) that silences a node in {@link #powerOff}. */
+  static final String POWER_OFF_TABLE = "lab_power_off";
+
+  /**
+   * Cuts {@code node} off as a power failure would: first every packet it receives or sends is dropped (an nftables
+   * table in its namespace, hooks prerouting and output, ahead of everything else), so nothing it does next is seen;
+   * then its services are killed, their sockets closing without a FIN, RST or BGP NOTIFICATION reaching anyone, and
+   * their state (flow tables) lost. Returns the services, for {@link #powerOn}.
+   */
+  public List<Resource.Process> powerOff(String node, List<String> serviceNames) {
+    run(node, "nft -f - <<'EOF'\ntable inet " + POWER_OFF_TABLE + " {\n"
+        + "  chain in { type filter hook prerouting priority -400; policy drop; }\n"
+        + "  chain out { type filter hook output priority -400; policy drop; }\n}\nEOF");
+    return kill(node, serviceNames);
+  }
+
+  /** Undoes {@link #powerOff} as a host boots: the network first, then the services (idempotent). */
+  public void powerOn(String node, List<Resource.Process> processes) {
+    run(node, "nft delete table inet " + POWER_OFF_TABLE + " 2>/dev/null || true");
+    start(processes);
+  }
+
   // ---- configs
 
   /** Removes {@code lb7} from every director's config (each reloads on the change). */

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.example.lb.lab.bgp.BgpConfigs;
 import org.example.lb.lab.netns.Netns;
 import org.example.lb.lab.state.Resource;
 
@@ -32,6 +33,7 @@ public final class Scenarios {
   static {
     ALL.put("lb4-disable", Scenarios::lb4Disable);
     ALL.put("lb4-crash", Scenarios::lb4Crash);
+    ALL.put("lb4-power-off", Scenarios::lb4PowerOff);
     ALL.put("lb4-add", Scenarios::lb4Add);
     ALL.put("router-nexthop", Scenarios::routerNextHop);
     ALL.put("lb7-drain", Scenarios::lb7Drain);
@@ -82,6 +84,27 @@ public final class Scenarios {
       marks.detected("the routers dropped " + LB4);
     }, lab -> {
       lab.start(killed);
+      awaitRouters(lab, hops -> hops.contains(LB4), "the routers to take " + LB4 + " back");
+    });
+  }
+
+  /**
+   * A power failure, unlike {@link #lb4Crash}: nothing leaves the node, so the reflectors learn of it only when their
+   * hold timer runs out, and the routers send it flows until then. Connections that got no answer in that window
+   * (their SYN went to the dead node) are its; an answered connection that breaks is not allowed.
+   */
+  static Scenario lb4PowerOff() {
+    List<Resource.Process> killed = new ArrayList<>();
+    return new Defined("lb4-power-off", LB4 + " loses power: silent at once (every packet dropped, then its director,"
+        + " bgp-speaker and gobgpd killed), no BGP NOTIFICATION, no FIN; the reflectors see it after their "
+        + BgpConfigs.HOLD_SECONDS + " s hold time", Expectation.onlyUnansweredSentTo(LB4), "", lab -> {}, (lab, marks) -> {
+      marks.mark("power off " + LB4 + " (nftables drops every packet in and out; kill -9 "
+          + String.join(", ", LB4_SERVICES) + ")");
+      killed.addAll(lab.powerOff(LB4, LB4_SERVICES));
+      awaitRouters(lab, hops -> !hops.contains(LB4), "the routers to drop " + LB4);
+      marks.detected("the routers dropped " + LB4 + " (hold time expired)");
+    }, lab -> {
+      lab.powerOn(LB4, killed);
       awaitRouters(lab, hops -> hops.contains(LB4), "the routers to take " + LB4 + " back");
     });
   }

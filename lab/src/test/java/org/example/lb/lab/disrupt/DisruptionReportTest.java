@@ -86,6 +86,26 @@ class DisruptionReportTest {
   }
 
   @Test
+  void anLb4VictimIsNeverNamedInAnswersSoOnlyUnansweredConnectionsMayBeIts() {
+    List<ConnectionResult> c = new ArrayList<>();
+    c.add(broken(1, T0 + 300, T0 + 5300, null, FailureReason.TIMEOUT)); // its SYN went to the dead LB4
+    c.add(ok(2, T0 - 3000, T0 + 9000, "LB7-1/S3"));
+    DisruptionReport r = report(Expectation.onlyUnansweredSentTo("LB4-2"), c);
+    assertThat(r.expectation().text()).isEqualTo("only unanswered ones sent to LB4-2");
+    assertThat(r.unanswered()).extracting(ConnectionResult::id).containsExactly(1L);
+    assertThat(r.met()).isTrue();
+    assertThat(r.text()).contains("1 open when the event began\n")
+        .contains("broken:    1 (timeout 1); unanswered before detection: 1, others: 0");
+
+    c.add(broken(3, T0 - 3000, T0 + 4000, "LB7-2/S1", FailureReason.RESET)); // answered, then broken: not allowed
+    DisruptionReport worse = report(Expectation.onlyUnansweredSentTo("LB4-2"), c);
+    assertThat(worse.victims()).isEmpty();
+    assertThat(worse.unexpected()).extracting(ConnectionResult::id).containsExactly(3L);
+    assertThat(worse.met()).isFalse();
+    assertThat(worse.markdownRow()).contains("| 2 (1 unanswered, 1 others) | **not met** |");
+  }
+
+  @Test
   void aServerVictimIsMatchedOnTheServerPartOfServedBy() {
     DisruptionReport r = report(Expectation.onlyThrough("S3"), List.of(
         broken(1, T0 - 100, T0 + 100, "LB7-4/S3", FailureReason.SHORT_BODY),

@@ -7,13 +7,9 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
-import java.util.Locale;
+import org.example.lb.common.nativecall.Downcalls;
 
 /**
  * The Linux socket calls a {@link DatagramLoop} makes — socket, setsockopt, bind, getsockname, recvmmsg(2),
@@ -52,9 +48,6 @@ final class DatagramCalls {
   /** sizeof(struct sockaddr_in6), enough for a sockaddr_in too. */
   static final int SOCKADDR_SIZE = 28;
 
-  static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-
   static final MethodHandle SOCKET; // int socket(int, int, int)
   static final MethodHandle SETSOCKOPT; // int setsockopt(int, int, int, const void*, socklen_t)
   static final MethodHandle BIND; // int bind(int, const struct sockaddr*, socklen_t)
@@ -63,36 +56,29 @@ final class DatagramCalls {
   static final MethodHandle SENDMMSG; // int sendmmsg(int, struct mmsghdr*, unsigned, int)
   static final MethodHandle SHUTDOWN; // int shutdown(int, int)
   static final MethodHandle CLOSE; // int close(int)
-  private static final MethodHandle STRERROR; // char* strerror(int): error messages only
   private static final Throwable UNAVAILABILITY_CAUSE;
 
   static {
     MethodHandle socket = null, setsockopt = null, bind = null, getsockname = null, recvmmsg = null,
-        sendmmsg = null, shutdown = null, close = null, strerror = null;
+        sendmmsg = null, shutdown = null, close = null;
     Throwable cause = null;
     try {
-      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-        throw new UnsupportedOperationException("not Linux: " + System.getProperty("os.name"));
-      }
-      Linker linker = Linker.nativeLinker();
-      SymbolLookup libc = linker.defaultLookup();
-      Linker.Option errno = Linker.Option.captureCallState("errno");
-      socket = link(linker, libc, "socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
-      setsockopt = link(linker, libc, "setsockopt",
+      Downcalls.requireLinux();
+      Linker.Option errno = Downcalls.CAPTURE_ERRNO;
+      socket = Downcalls.libc("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
+      setsockopt = Downcalls.libc("setsockopt",
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
-      bind = link(linker, libc, "bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
-      getsockname = link(linker, libc, "getsockname",
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
-      recvmmsg = link(linker, libc, "recvmmsg",
+      bind = Downcalls.libc("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+      getsockname = Downcalls.libc("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
+      recvmmsg = Downcalls.libc("recvmmsg",
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errno);
-      sendmmsg = link(linker, libc, "sendmmsg",
+      sendmmsg = Downcalls.libc("sendmmsg",
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno);
-      shutdown = link(linker, libc, "shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errno);
-      close = link(linker, libc, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-      strerror = link(linker, libc, "strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+      shutdown = Downcalls.libc("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errno);
+      close = Downcalls.libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
     } catch (Throwable t) {
       cause = t;
-      socket = setsockopt = bind = getsockname = recvmmsg = sendmmsg = shutdown = close = strerror = null;
+      socket = setsockopt = bind = getsockname = recvmmsg = sendmmsg = shutdown = close = null;
     }
     SOCKET = socket;
     SETSOCKOPT = setsockopt;
@@ -102,18 +88,10 @@ final class DatagramCalls {
     SENDMMSG = sendmmsg;
     SHUTDOWN = shutdown;
     CLOSE = close;
-    STRERROR = strerror;
     UNAVAILABILITY_CAUSE = cause;
   }
 
   private DatagramCalls() {}
-
-  private static MethodHandle link(Linker linker, SymbolLookup lookup, String name, FunctionDescriptor descriptor,
-      Linker.Option... options) {
-    MemorySegment symbol = lookup.find(name)
-        .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
-    return linker.downcallHandle(symbol, descriptor, options);
-  }
 
   /** Whether every handle linked. */
   static boolean isAvailable() {
@@ -127,35 +105,20 @@ final class DatagramCalls {
 
   /** A call-state segment for the handles above; one per owner, never one per call. */
   static MemorySegment newCallState(Arena arena) {
-    return arena.allocate(CALL_STATE);
+    return Downcalls.newCallState(arena);
   }
 
   /** The errno the last call through a handle stored into {@code callState}. */
   static int errno(MemorySegment callState) {
-    return (int) ERRNO.get(callState, 0L);
+    return Downcalls.errno(callState);
   }
 
   /** "bind 127.0.0.1:53: Address already in use (errno 98)": for error messages, never on the query path. */
   static IOException failure(String operation, int errno) {
-    String text = "errno " + errno;
-    if (STRERROR != null) {
-      try {
-        text = ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(1024).getString(0) + " (errno " + errno + ")";
-      } catch (Throwable ignored) {
-        // keep the number alone
-      }
-    }
-    return new IOException(operation + ": " + text);
+    return new IOException(operation + ": " + Downcalls.strerror(errno) + " (errno " + errno + ")");
   }
 
-  /** Rethrows what a downcall threw (only errors: the handles throw nothing checked). */
   static RuntimeException rethrow(Throwable t) {
-    if (t instanceof RuntimeException r) {
-      throw r;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    throw new IllegalStateException(t);
+    return Downcalls.rethrow(t);
   }
 }

@@ -7,12 +7,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import org.example.lb.common.nativecall.Downcalls;
 
 /**
  * Downcall handles for the few libc functions the data plane needs, each resolved once. Every handle that can fail
@@ -56,8 +53,6 @@ final class Libc {
   static final short IFF_NO_PI = 0x1000;
   static final short IFF_MULTI_QUEUE = 0x0100;
 
-  static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
   static final MethodHandle OPEN; // int open(const char*, int, ...) -- called with 2 args
   static final MethodHandle CLOSE; // int close(int)
@@ -71,45 +66,37 @@ final class Libc {
   static final MethodHandle GETSOCKOPT; // int getsockopt(int, int, int, void*, socklen_t*)
   static final MethodHandle POLL; // int poll(struct pollfd*, nfds_t, int)
   static final MethodHandle FCNTL_INT; // int fcntl(int, int, int)
-  static final MethodHandle STRERROR; // char* strerror(int) -- no call state, error path only
   private static final Throwable UNAVAILABILITY_CAUSE;
 
   static {
     MethodHandle open = null, close = null, ioctl = null, read = null, write = null, socket = null,
-        sendto = null, recvfrom = null, setsockopt = null, getsockopt = null, poll = null, fcntl = null,
-        strerror = null;
+        sendto = null, recvfrom = null, setsockopt = null, getsockopt = null, poll = null, fcntl = null;
     Throwable cause = null;
     try {
-      if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-        throw new UnsupportedOperationException("not Linux: " + System.getProperty("os.name"));
-      }
-      Linker linker = Linker.nativeLinker();
-      SymbolLookup libc = linker.defaultLookup();
-      Linker.Option errno = Linker.Option.captureCallState("errno");
-      open = link(linker, libc, "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+      Downcalls.requireLinux();
+      Linker.Option errno = Downcalls.CAPTURE_ERRNO;
+      open = Downcalls.libc("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
           errno, Linker.Option.firstVariadicArg(2));
-      close = link(linker, libc, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-      ioctl = link(linker, libc, "ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+      close = Downcalls.libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+      ioctl = Downcalls.libc("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
           errno, Linker.Option.firstVariadicArg(2));
-      read = link(linker, libc, "read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errno);
-      write = link(linker, libc, "write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errno);
-      socket = link(linker, libc, "socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
-      sendto = link(linker, libc, "sendto",
+      read = Downcalls.libc("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errno);
+      write = Downcalls.libc("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errno);
+      socket = Downcalls.libc("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
+      sendto = Downcalls.libc("sendto",
           FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errno);
-      recvfrom = link(linker, libc, "recvfrom",
+      recvfrom = Downcalls.libc("recvfrom",
           FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), errno);
-      setsockopt = link(linker, libc, "setsockopt",
+      setsockopt = Downcalls.libc("setsockopt",
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
-      getsockopt = link(linker, libc, "getsockopt",
+      getsockopt = Downcalls.libc("getsockopt",
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
-      poll = link(linker, libc, "poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
-      fcntl = link(linker, libc, "fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+      poll = Downcalls.libc("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
+      fcntl = Downcalls.libc("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
           errno, Linker.Option.firstVariadicArg(2));
-      strerror = link(linker, libc, "strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     } catch (Throwable t) {
       cause = t;
-      open = close = ioctl = read = write = socket = sendto = recvfrom = setsockopt = getsockopt = poll = fcntl =
-          strerror = null;
+      open = close = ioctl = read = write = socket = sendto = recvfrom = setsockopt = getsockopt = poll = fcntl = null;
     }
     OPEN = open;
     CLOSE = close;
@@ -123,18 +110,10 @@ final class Libc {
     GETSOCKOPT = getsockopt;
     POLL = poll;
     FCNTL_INT = fcntl;
-    STRERROR = strerror;
     UNAVAILABILITY_CAUSE = cause;
   }
 
   private Libc() {}
-
-  private static MethodHandle link(Linker linker, SymbolLookup lookup, String name, FunctionDescriptor descriptor,
-      Linker.Option... options) {
-    MemorySegment symbol = lookup.find(name)
-        .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
-    return linker.downcallHandle(symbol, descriptor, options);
-  }
 
   /** Whether every handle linked. */
   static boolean isAvailable() {
@@ -156,36 +135,21 @@ final class Libc {
 
   /** A call-state segment for the handles above; allocate once per owner, never per call. */
   static MemorySegment newCallState(Arena arena) {
-    return arena.allocate(CALL_STATE);
+    return Downcalls.newCallState(arena);
   }
 
   /** The errno the last call through a handle stored into {@code callState}. */
   static int errno(MemorySegment callState) {
-    return (int) ERRNO.get(callState, 0L);
+    return Downcalls.errno(callState);
   }
 
   /** strerror(3) of {@code errno}; for error messages only. */
   static String strerror(int errno) {
-    if (STRERROR == null) {
-      return "errno " + errno;
-    }
-    try {
-      MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
-      return text.reinterpret(1024).getString(0);
-    } catch (Throwable t) {
-      return "errno " + errno;
-    }
+    return Downcalls.strerror(errno);
   }
 
-  /** Rethrows what a downcall threw (only errors: the handles throw nothing checked). */
   static RuntimeException rethrow(Throwable t) {
-    if (t instanceof RuntimeException r) {
-      throw r;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    throw new IllegalStateException(t);
+    return Downcalls.rethrow(t);
   }
 
   /** The given error as an exception naming the operation, e.g. "open /dev/net/tun: ENOENT (No such file...)". */

@@ -3,6 +3,7 @@ package org.example.lb.lab.node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +35,31 @@ public final class ModuleBuild {
       String last = out.lines().filter(l -> l.contains("ERROR")).findFirst().orElse(out.lines().reduce("", (a, b) -> b));
       throw new LabFailure("build of " + list + " failed: " + last);
     }
+    markBuilt(repoRoot, stale);
   }
 
-  private static boolean stale(Path repoRoot, String module) {
-    Path jar = repoRoot.resolve(module + "/target/" + module + ".jar");
+  /**
+   * Dates each module's jar now: Maven leaves a jar whose classes did not change as it was (an edit in common alone),
+   * which would still look older than its sources, and every launcher in the lab would then try to build it again,
+   * inside a namespace without the network.
+   */
+  static void markBuilt(Path repoRoot, List<String> modules) {
+    FileTime now = FileTime.fromMillis(System.currentTimeMillis());
+    for (String module : modules) {
+      try {
+        Files.setLastModifiedTime(jar(repoRoot, module), now);
+      } catch (IOException e) {
+        throw new LabFailure("build of " + module + " left no jar: " + e.getMessage());
+      }
+    }
+  }
+
+  private static Path jar(Path repoRoot, String module) {
+    return repoRoot.resolve(module + "/target/" + module + ".jar");
+  }
+
+  static boolean stale(Path repoRoot, String module) {
+    Path jar = jar(repoRoot, module);
     if (!Files.exists(jar)) {
       return true;
     }

@@ -41,7 +41,9 @@ class LabNetworkCommandsTest {
   void routersForwardAndHashOnPorts() throws Exception {
     Topology t = Topology.load(DEFAULT, Map.of());
     assertThat(LabNetwork.sysctls(t.node("R1").orElseThrow())).containsEntry("net.ipv4.ip_forward", "1")
-        .containsEntry("net.ipv6.conf.all.forwarding", "1").containsEntry("net.ipv4.fib_multipath_hash_policy", "1")
+        .containsEntry("net.ipv6.conf.all.forwarding", "1").containsEntry("net.ipv4.fib_multipath_hash_policy", "3")
+        .containsEntry("net.ipv6.fib_multipath_hash_policy", "3").containsEntry("net.ipv4.fib_multipath_hash_fields", "0x37")
+        .containsEntry("net.ipv6.fib_multipath_hash_fields", "0x37")
         .containsEntry("net.ipv6.conf.all.accept_ra", "0");
     assertThat(LabNetwork.sysctls(t.node("S1").orElseThrow())).doesNotContainKey("net.ipv4.ip_forward")
         .containsEntry("net.ipv6.conf.default.accept_dad", "0");

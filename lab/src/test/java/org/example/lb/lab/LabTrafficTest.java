@@ -115,8 +115,11 @@ class LabTrafficTest {
     String routes = Netns.exec("R1", List.of("ip", "-6", "route", "show", "2001:db8::c633:6401"), CURL).stdout();
     assertThat(routes).as("ECMP to the directors, learnt over BGP").contains("nexthop via 2001:db8:0:3::88",
         "nexthop via 2001:db8:0:3::89", "nexthop via 2001:db8:0:3::90");
-    String policy = Netns.exec("R1", List.of("sysctl", "-n", "net.ipv4.fib_multipath_hash_policy"), CURL).stdout();
-    assertThat(policy.strip()).isEqualTo("1");
+    String hash = Netns.exec("R1", List.of("sysctl", "-n", "net.ipv4.fib_multipath_hash_policy",
+        "net.ipv6.fib_multipath_hash_policy", "net.ipv4.fib_multipath_hash_fields", "net.ipv6.fib_multipath_hash_fields"),
+        CURL).stdout();
+    assertThat(hash.lines().toList()).as("ECMP on the 5-tuple: addresses, protocol, ports (0x37)")
+        .containsExactly("3", "3", "55", "55");
   }
 
   @Test

@@ -70,8 +70,8 @@ public final class BgpConfigs {
 
   /**
    * BIRD 2 on an edge router: iBGP to each reflector with add-paths receive, next hops on the fabric used directly,
-   * and the kernel protocols merging equal paths into one multipath route (ECMP; the kernel hashes on L4 with
-   * fib_multipath_hash_policy=1). A lost session is retried after 1 s (error wait time 1..5 s instead of 60..300 s).
+   * and the kernel protocols merging equal paths into one multipath route (ECMP; the kernel hashes the 5-tuple,
+   * fib_multipath_hash_policy=3). A lost session is retried after 1 s (error wait time 1..5 s instead of 60..300 s).
    *
    * @param self       the router's fabric IPv4 address (router id, local address)
    * @param reflectors the reflectors' fabric IPv4 addresses

@@ -49,6 +49,9 @@ public final class LabNetwork {
     return s;
   }
 
+  /** fib_multipath_hash_fields: source and destination address, protocol, source and destination port. */
+  static final String FIVE_TUPLE = "0x37";
+
   /** Kernel settings of a node, set before its links exist so they inherit the defaults. */
   public static Map<String, String> sysctls(Node node) {
     Map<String, String> s = new LinkedHashMap<>();
@@ -63,8 +66,13 @@ public final class LabNetwork {
       s.put("net.ipv6.conf.all.forwarding", "1");
     }
     if (node.role().forwards() || node.hasMultipath()) {
-      s.put("net.ipv4.fib_multipath_hash_policy", "1");
-      s.put("net.ipv6.fib_multipath_hash_policy", "1");
+      // ECMP on the 5-tuple, as a router on its own box: policy 1 would take a packet's L4 hash when it carries one,
+      // and packets forwarded within one kernel carry their sender's socket hash, which Linux re-rolls after a
+      // retransmission timeout, so a SYN to a dead next hop would pick another path on its next try.
+      for (String family : List.of("ipv4", "ipv6")) {
+        s.put("net." + family + ".fib_multipath_hash_fields", FIVE_TUPLE);
+        s.put("net." + family + ".fib_multipath_hash_policy", "3");
+      }
     }
     if (node.role() == Role.L7) {
       // The VIPs on lo must not be answered for on the fabric (the L4 tier will tunnel to them).

@@ -4,7 +4,7 @@ package org.example.lb.lab.topology;
 public enum Role {
   /** Holds the client address ranges; sends the test traffic. */
   CLIENT,
-  /** Forwards packets; multipath routes hash on L4 (fib_multipath_hash_policy=1). */
+  /** Forwards packets; multipath routes hash on the 5-tuple (fib_multipath_hash_policy=3, custom fields). */
   ROUTER,
   /** A gobgpd route reflector between the announcing nodes and the routers. */
   REFLECTOR,

@@ -41,7 +41,7 @@ public record DisruptionReport(String scenario, String summary, Expectation expe
   static DisruptionReport of(Scenario s, Marks marks, List<ConnectionResult> connections, String error) {
     long event = marks.start();
     long open = connections.stream().filter(c -> c.openAt(event)).count();
-    long victimOpen = s.expectation().victim().filter(v -> s.expectation().namedInAnswers())
+    long victimOpen = s.expectation().namedVictim()
         .map(v -> connections.stream().filter(c -> c.openAt(event) && through(c, v)).count()).orElse(0L);
     List<ConnectionResult> broken = connections.stream().filter(ConnectionResult::failed).toList();
     return new DisruptionReport(s.name(), s.summary(), s.expectation(), s.knownLimit(), marks.all(),
@@ -54,8 +54,8 @@ public record DisruptionReport(String scenario, String summary, Expectation expe
 
   /** Broken connections whose answer named the victim. */
   public List<ConnectionResult> victims() {
-    return expectation.victim().filter(v -> expectation.namedInAnswers())
-        .map(v -> broken.stream().filter(c -> through(c, v)).toList()).orElse(List.of());
+    return expectation.namedVictim().map(v -> broken.stream().filter(c -> through(c, v)).toList())
+        .orElse(List.of());
   }
 
   /** Broken before any answer, begun before the crash was detected and open when it happened: maybe the victim's. */
@@ -105,8 +105,7 @@ public record DisruptionReport(String scenario, String summary, Expectation expe
           m.detected() ? " (detected)" : ""));
     }
     b.append(String.format("  load:      %d connections started, %d completed; %d open when the event began%s%n",
-        started, completed, openAtEvent, expectation.victim().filter(v -> expectation.namedInAnswers())
-            .map(v -> " (" + victimOpen + " through " + v + ")")
+        started, completed, openAtEvent, expectation.namedVictim().map(v -> " (" + victimOpen + " through " + v + ")")
             .orElse("")));
     b.append("  broken:    ").append(broken.size());
     if (!broken.isEmpty()) {
@@ -114,9 +113,11 @@ public record DisruptionReport(String scenario, String summary, Expectation expe
       brokenByReason().forEach((r, n) -> reasons.append(reasons.isEmpty() ? "" : ", ").append(r.key()).append(' ')
           .append(n));
       b.append(" (").append(reasons).append(')');
-      expectation.victim().ifPresent(v -> b.append("; ").append(expectation.namedInAnswers() ? "through " + v + ": "
-          + victims().size() + ", " : "").append("unanswered before detection: ").append(unanswered().size())
-          .append(", others: ").append(unexpected().size()));
+      if (expectation.victim().isPresent()) {
+        b.append("; ").append(expectation.namedVictim().map(v -> "through " + v + ": " + victims().size() + ", ")
+            .orElse("")).append("unanswered before detection: ").append(unanswered().size()).append(", others: ")
+            .append(unexpected().size());
+      }
     }
     b.append('\n');
     for (ConnectionResult c : unexpected().stream().limit(10).toList()) {
@@ -163,8 +164,8 @@ public record DisruptionReport(String scenario, String summary, Expectation expe
   /** One row of the README's disruption table. */
   public String markdownRow() {
     String whose = expectation.victim().isPresent() && !broken.isEmpty()
-        ? " (" + (expectation.namedInAnswers() ? victims().size() + " through " + expectation.victim().get() + ", "
-            : "") + unanswered().size() + " unanswered, " + unexpected().size() + " others)" : "";
+        ? " (" + expectation.namedVictim().map(v -> victims().size() + " through " + v + ", ").orElse("")
+            + unanswered().size() + " unanswered, " + unexpected().size() + " others)" : "";
     return "| `" + scenario + "` | " + summary + " | " + expectation.text() + " | " + openAtEvent + " | "
         + broken.size() + whose + " | " + (met() ? "met" : "**not met**" + (error.isEmpty() ? "" : ": " + error))
         + " |";

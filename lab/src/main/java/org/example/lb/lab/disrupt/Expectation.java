@@ -27,6 +27,11 @@ public record Expectation(Optional<String> victim, boolean namedInAnswers) {
     return new Expectation(Optional.of(victim), false);
   }
 
+  /** The victim when answers name it (an LB7 or a server): its connections are known by name. */
+  public Optional<String> namedVictim() {
+    return victim.filter(v -> namedInAnswers);
+  }
+
   /** {@code 0 broken}, {@code only LB7-2's} or {@code only unanswered ones sent to LB4-2}. */
   public String text() {
     return victim.map(v -> namedInAnswers ? "only " + v + "'s" : "only unanswered ones sent to " + v)

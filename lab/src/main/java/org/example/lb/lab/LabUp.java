@@ -34,6 +34,8 @@ import org.example.lb.lab.state.LabLock;
 import org.example.lb.lab.state.LabPaths;
 import org.example.lb.lab.state.LabState;
 import org.example.lb.lab.state.Resource;
+import org.example.lb.lab.status.TierView;
+import org.example.lb.lab.status.TierViewText;
 import org.example.lb.lab.topology.Cidr;
 import org.example.lb.lab.topology.Role;
 import org.example.lb.lab.topology.Topology;
@@ -41,10 +43,14 @@ import org.example.lb.lab.topology.Topology.Node;
 
 /**
  * Brings a topology up: namespaces and links ({@link LabNetwork}), per-node directories, nginx on
- * servers, the L7 tier ({@link L7Tier}), then waits until every service answers. Every resource is
+ * servers, the L7 tier ({@link L7Tier}), then waits until every service answers and the view across the tiers
+ * ({@link TierView}) is healthy. Every resource is
  * journaled before it is created. On failure the lab is torn down again unless asked to keep it.
  */
 public final class LabUp {
+  /** How long the tiers may take to report healthy together once each service answered. */
+  private static final Duration SETTLE_WITHIN = Duration.ofSeconds(60);
+
   /** Default JVM options of the lab's own JVMs (env LB_JAVA_OPTS overrides). */
   public static final String DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xmx96m -XX:TieredStopAtLevel=1 -Xss512k";
 
@@ -310,6 +316,34 @@ public final class LabUp {
       throw new LabFailure(failed.size() + " of " + checks.size() + " services did not answer within "
           + options.timeout().toSeconds() + "s");
     }
+    if (options.l7()) {
+      awaitHealthyTiers(topology);
+    }
+  }
+
+  /**
+   * Each service answered once; now the view across the tiers ({@code bin/lab status}) must be healthy as a whole, at
+   * one moment, so that what follows {@code lab up} starts on a settled stack: every check that went DOWN while the
+   * JVMs started has risen again.
+   */
+  private void awaitHealthyTiers(Topology topology) {
+    out.println("waiting until every tier reports healthy (up to " + SETTLE_WITHIN.toSeconds() + "s)...");
+    long start = System.nanoTime();
+    int[] unhealthy = {0};
+    TierView view;
+    try {
+      view = TierView.awaitHealthy(topology, SETTLE_WITHIN, v -> unhealthy[0]++);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabFailure("interrupted while waiting for the tiers to report healthy");
+    }
+    if (!view.healthy()) {
+      TierViewText.unhealthyLines(view).forEach(out::println);
+      throw new LabFailure("the tiers did not all report healthy within " + SETTLE_WITHIN.toSeconds()
+          + "s (marked ! above; bin/lab status shows them all)");
+    }
+    out.printf("every tier healthy after %.1fs (%d unhealthy views before)%n", (System.nanoTime() - start) / 1e9,
+        unhealthy[0]);
   }
 
   /** The environment of the services the lab starts: the JVM options of their JVMs and the repository. */

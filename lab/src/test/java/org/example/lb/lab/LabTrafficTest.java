@@ -22,6 +22,9 @@ import org.example.lb.lab.netns.Exec;
 import org.example.lb.lab.netns.Netns;
 import org.example.lb.lab.node.Payload;
 import org.example.lb.lab.status.StatusWatch;
+import org.example.lb.lab.status.TierView;
+import org.example.lb.lab.status.TierViewJson;
+import org.example.lb.lab.status.TierViewText;
 import org.example.lb.lab.support.LabTest;
 import org.example.lb.lab.support.SharedLab;
 import org.example.lb.lab.support.SharedLab.RunningLab;
@@ -144,14 +147,19 @@ class LabTrafficTest {
 
   @Test
   void statusWatchPrintsOneJsonObjectPerScreenWithTheTimeItWasTaken(RunningLab lab) throws Exception {
+    awaitHealthy(lab);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     LabCommand.Status status = new LabCommand.Status();
     status.json = true;
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     int code = StatusWatch.of(Duration.ofSeconds(1), 2, StatusWatch.Output.JSON_LINES, out).run(status::screen);
     List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-    assertThat(code).as(String.join("\n", lines)).isZero();
     assertThat(lines).hasSize(2);
+    List<List<String>> unhealthy = new ArrayList<>();
+    for (String line : lines) {
+      unhealthy.add(TierViewText.unhealthyLines(TierViewJson.tiers(line)));
+    }
+    assertThat(code).as("unhealthy in each screen: %s", unhealthy).isZero();
     List<Instant> taken = new ArrayList<>();
     for (String line : lines) {
       JsonNode screen = ConfigLoader.json().readTree(line);
@@ -165,11 +173,11 @@ class LabTrafficTest {
 
   @Test
   void theViewAcrossTheTiersShowsEveryPathHealthyAndTheSameAsJson(RunningLab lab) throws Exception {
-    org.example.lb.lab.status.TierView view = org.example.lb.lab.status.TierView.collect(lab.topology());
+    TierView view = awaitHealthy(lab);
     List<String> lb4s = lab.topology().nodesWithRole(Role.L4).stream().map(Node::name).toList();
     List<String> lb7s = lab.topology().nodesWithRole(Role.L7).stream().map(Node::name).toList();
     List<String> servers = lab.topology().nodesWithRole(Role.SERVER).stream().map(Node::name).toList();
-    assertThat(view.routers()).extracting(org.example.lb.lab.status.TierView.RouterRoutes::router)
+    assertThat(view.routers()).extracting(TierView.RouterRoutes::router)
         .containsExactly("R1", "R2");
     for (var r : view.routers()) {
       for (InetAddress vip : lab.topology().vips()) {
@@ -183,21 +191,20 @@ class LabTrafficTest {
       assertThat(rr.sessions().keySet()).containsExactlyInAnyOrderElementsOf(peers);
       assertThat(rr.sessions().values()).containsOnly("ESTABLISHED");
     });
-    assertThat(view.speakers()).hasSize(5).allMatch(org.example.lb.lab.status.TierView.Speaker::healthy);
+    assertThat(view.speakers()).hasSize(5).allMatch(TierView.Speaker::healthy);
     assertThat(view.directors()).hasSize(3).allSatisfy(d -> assertThat(d.backends())
-        .extracting(org.example.lb.lab.status.TierView.Backend::name).containsExactlyElementsOf(lb7s));
+        .extracting(TierView.Backend::name).containsExactlyElementsOf(lb7s));
     assertThat(view.balancers()).hasSize(4).allSatisfy(b -> assertThat(b.servers())
-        .extracting(org.example.lb.lab.status.TierView.Server::name).containsExactlyElementsOf(servers));
+        .extracting(TierView.Server::name).containsExactlyElementsOf(servers));
     assertThat(view.directors()).allSatisfy(d -> assertThat(d.backends()).allMatch(b -> b.state().equals("UP")));
     assertThat(view.balancers()).allSatisfy(b -> assertThat(b.servers()).allMatch(s -> s.status().equals("UP")));
     assertThat(view.dns()).hasSize(2).allSatisfy(d -> assertThat(d.resources()).hasSize(3)
         .allMatch(r -> r.state().equalsIgnoreCase("up")));
-    assertThat(view.healthy()).as(org.example.lb.lab.status.TierViewText.render(view, false)).isTrue();
-    assertThat(org.example.lb.lab.status.TierViewText.render(view, false)).doesNotContain("!")
+    assertThat(TierViewText.render(view, false)).doesNotContain("!")
         .contains("LB7-4 UP 100").contains("S5 UP 100").contains("www up ttl");
 
-    String printed = org.example.lb.lab.status.TierViewJson.render(LabStatus.read(lab.paths()), view);
-    assertThat(org.example.lb.lab.status.TierViewJson.tiers(printed)).isEqualTo(view);
+    String printed = TierViewJson.render(LabStatus.read(lab.paths()), view);
+    assertThat(TierViewJson.tiers(printed)).isEqualTo(view);
     assertThat(ConfigLoader.json().readTree(printed).path("healthy").asBoolean()).isTrue();
     JsonNode json = ConfigLoader.json().readTree(printed).path("tiers");
     assertThat(json.path("directors").get(0).path("backends").get(0).path("state").asText()).isEqualTo("UP");
@@ -225,6 +232,18 @@ class LabTrafficTest {
     List<String> listening = new ArrayList<>(new TreeSet<>(List.of(Netns.exec("S1",
         List.of("ss", "-Hltn"), CURL).stdout().strip().split("\n"))));
     assertThat(String.join("\n", listening)).contains("[2001:db8:0:4::11]:80");
+  }
+
+  /**
+   * The view once it is healthy (within 60 s), printing each unhealthy one meanwhile: lab up waited for a healthy view,
+   * so anything printed here went unhealthy since, and CI's log shows what.
+   */
+  private static TierView awaitHealthy(RunningLab lab) throws InterruptedException {
+    TierView view = TierView.awaitHealthy(lab.topology(), Duration.ofSeconds(60),
+        v -> System.out.println(Instant.now() + " not healthy yet: " + TierViewText.unhealthyLines(v)));
+    assertThat(view.healthy()).as("unhealthy after 60 s:\n%s", String.join("\n", TierViewText.unhealthyLines(view)))
+        .isTrue();
+    return view;
   }
 
   private static void requireL7(RunningLab lab) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.example.lb.common.config.ConfigLoader;
 import org.example.lb.lab.LabFailure;
@@ -103,6 +104,9 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
   /** How long a command run in a node may take (curl has its own 2 s). */
   private static final Duration QUERY_WITHIN = Duration.ofSeconds(4);
 
+  /** The pause between two collections while waiting for a healthy view. */
+  private static final Duration AGAIN_AFTER = Duration.ofMillis(500);
+
   /** True when every part is healthy. */
   public boolean healthy() {
     return routers.stream().allMatch(RouterRoutes::healthy) && reflectors.stream().allMatch(Reflector::healthy)
@@ -131,6 +135,23 @@ public record TierView(List<RouterRoutes> routers, List<Reflector> reflectors, L
           (n, problem) -> new DnsNode(n, List.of(), problem, false));
       return new TierView(join(routers), join(reflectors), join(speakers), join(directors), join(balancers),
           join(dns));
+    }
+  }
+
+  /**
+   * {@link #collect}s again until the view is healthy or {@code within} has passed, handing every unhealthy view to
+   * {@code meanwhile} (to log what was not yet healthy), and returns the last view collected, healthy or not.
+   */
+  public static TierView awaitHealthy(Topology topology, Duration within, Consumer<TierView> meanwhile)
+      throws InterruptedException {
+    long end = System.nanoTime() + within.toNanos();
+    while (true) {
+      TierView view = collect(topology);
+      if (view.healthy() || System.nanoTime() - end >= 0) {
+        return view;
+      }
+      meanwhile.accept(view);
+      Thread.sleep(AGAIN_AFTER);
     }
   }
 

@@ -22,6 +22,11 @@ public final class TierViewText {
     return new TierViewText(color).renderAll(view);
   }
 
+  /** The lines of {@link #render} that hold something unhealthy (uncolored, each starting with {@code !}). */
+  public static List<String> unhealthyLines(TierView view) {
+    return render(view, false).lines().filter(l -> l.startsWith("!")).toList();
+  }
+
   private String renderAll(TierView v) {
     out.append("routers: next hops per service address\n");
     Set<String> addresses = new LinkedHashSet<>();

@@ -61,6 +61,9 @@ class TierViewTest {
     String text = TierViewText.render(new TierView(List.of(), List.of(), List.of(), List.of(marked), List.of(),
         List.of()), false);
     assertThat(text).contains("! LB4-1  serving quorum").contains("LB7-2 DRAINING!").doesNotContain("LB7-1 UP!");
+    TierView both = new TierView(List.of(), List.of(), List.of(), List.of(d, marked), List.of(), List.of());
+    assertThat(TierViewText.unhealthyLines(both)).as("only the line with the draining LB7")
+        .singleElement().asString().startsWith("! LB4-1").contains("LB7-2 DRAINING!");
   }
 
   @Test
